@@ -1,0 +1,61 @@
+package io.telefetch.tl.codegen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Command-line entry point run by the build: {@code Main --out DIR [--test-out DIR]
+ * SCHEMA.tl=package.name:SchemaClass ...}. Writes only files whose content changed.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws IOException {
+    Path out = null;
+    Path testOut = null;
+    String docBase = "https://core.telegram.org";
+    int i = 0;
+    int generated = 0;
+    for (; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[++i]);
+        case "--test-out" -> testOut = Path.of(args[++i]);
+        case "--doc-base" -> docBase = args[++i];
+        default -> {
+          if (out == null) {
+            throw new IllegalArgumentException("--out must come before the schemas");
+          }
+          String[] spec = args[i].split("[=:]");
+          if (spec.length != 3) {
+            throw new IllegalArgumentException("expected FILE.tl=package:SchemaClass, got " + args[i]);
+          }
+          Path file = Path.of(spec[0]);
+          TlSchema schema = TlParser.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+          JavaGenerator gen = new JavaGenerator(schema, spec[1], spec[2], file.getFileName().toString(), docBase);
+          generated += write(out, gen.generate());
+          if (testOut != null) {
+            generated += write(testOut, gen.generateSamples());
+          }
+        }
+      }
+    }
+    System.out.println("tl-codegen: " + generated + " files written");
+  }
+
+  private static int write(Path root, Map<String, String> files) throws IOException {
+    int n = 0;
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Path p = root.resolve(e.getKey());
+      if (Files.exists(p) && Files.readString(p, StandardCharsets.UTF_8).equals(e.getValue())) {
+        continue;
+      }
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, e.getValue(), StandardCharsets.UTF_8);
+      n++;
+    }
+    return n;
+  }
+}
