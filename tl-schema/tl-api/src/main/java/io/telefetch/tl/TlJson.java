@@ -10,11 +10,17 @@ import java.util.List;
 public final class TlJson {
   private final StringBuilder sb;
   private final int maxBytes;
-  private boolean first;
+  private final java.util.function.Consumer<TlBytes> bytesVisitor;
 
-  private TlJson(StringBuilder sb, int maxBytes) {
+  private TlJson(StringBuilder sb, int maxBytes, java.util.function.Consumer<TlBytes> bytesVisitor) {
     this.sb = sb;
     this.maxBytes = maxBytes;
+    this.bytesVisitor = bytesVisitor;
+  }
+
+  /** Calls {@code visitor} for every byte string inside {@code o}, however deeply nested. */
+  static void forEachBytes(TlObject o, java.util.function.Consumer<TlBytes> visitor) {
+    new TlJson(new StringBuilder(), 0, visitor).value(o);
   }
 
   /** Renders {@code o}, shortening byte strings longer than 64 bytes. */
@@ -24,7 +30,7 @@ public final class TlJson {
 
   /** Renders {@code o}, shortening byte strings longer than {@code maxBytes}. */
   public static String render(Object o, int maxBytes) {
-    TlJson j = new TlJson(new StringBuilder(), maxBytes);
+    TlJson j = new TlJson(new StringBuilder(), maxBytes, null);
     j.value(o);
     return j.sb.toString();
   }
@@ -32,7 +38,6 @@ public final class TlJson {
   /** Starts an object of constructor {@code name}. */
   public TlJson begin(String name) {
     sb.append("{\"_\":\"").append(name).append('"');
-    first = false;
     return this;
   }
 
@@ -62,7 +67,11 @@ public final class TlJson {
     } else if (v instanceof String s) {
       quote(s);
     } else if (v instanceof TlBytes b) {
-      bytes(b);
+      if (bytesVisitor != null) {
+        bytesVisitor.accept(b);
+      } else {
+        bytes(b);
+      }
     } else if (v instanceof List<?> l) {
       sb.append('[');
       for (int i = 0; i < l.size(); i++) {
