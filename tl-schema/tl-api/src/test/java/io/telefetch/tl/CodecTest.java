@@ -152,6 +152,18 @@ class CodecTest {
   }
 
   @Test
+  void fieldsSharingAFlagBitMustBeSetTogether() {
+    // messageMediaPhoto: live_photo:flags.4?true and video:flags.4?Document share bit 4
+    assertThatThrownBy(() -> io.telefetch.tl.api.MessageMediaPhoto.builder().livePhoto(true).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flags.4");
+    var video = new io.telefetch.tl.api.DocumentEmpty(1L);
+    assertThatThrownBy(() -> io.telefetch.tl.api.MessageMediaPhoto.builder().video(video).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    var ok = io.telefetch.tl.api.MessageMediaPhoto.builder().livePhoto(true).video(video).build();
+    assertThat(decode(encode(ok))).isEqualTo(ok);
+  }
+
+  @Test
   void nestedAndBareVectors() {
     GetMessages req = new GetMessages(new InputChannel(1L, 2L), List.of(new InputMessageID(10), new InputMessageID(11)));
     String expected = le(0xad8c9a23) + le(0xf35aec28) + le(1L) + le(2L)

@@ -424,6 +424,31 @@ public final class JavaGenerator {
       sb.append(i > 0 ? ", " : "").append(f.javaType()).append(' ').append(f.name());
     }
     sb.append(") {\n");
+    // Fields sharing one flag bit must be present (or true) together: the bit cannot say otherwise.
+    Map<String, List<Field>> byBit = new LinkedHashMap<>();
+    for (Field f : fields) {
+      if (f.arg().optional()) {
+        byBit.computeIfAbsent(f.arg().flagField() + "." + f.arg().flagBit(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    for (Map.Entry<String, List<Field>> e : byBit.entrySet()) {
+      List<Field> group = e.getValue();
+      if (group.size() < 2) {
+        continue;
+      }
+      List<String> presence = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (Field f : group) {
+        presence.add(f.arg().isTrueFlag() ? f.name() : "(" + f.name() + " != null)");
+        names.add(f.name());
+      }
+      sb.append("    if (");
+      for (int i = 1; i < presence.size(); i++) {
+        sb.append(i > 1 ? " || " : "").append(presence.get(0)).append(" != ").append(presence.get(i));
+      }
+      sb.append(") {\n      throw new IllegalArgumentException(\"").append(String.join(", ", names))
+          .append(" share ").append(e.getKey()).append(" and must be set together\");\n    }\n");
+    }
     for (Field f : fields) {
       String v = f.name();
       String value = v;

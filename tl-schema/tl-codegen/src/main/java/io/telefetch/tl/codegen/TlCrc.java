@@ -8,7 +8,7 @@ import java.util.zip.CRC32;
  *
  * <p>Normalisation: the declaration without id and semicolon, {@code bytes} written as {@code
  * string}, {@code <} as a space and {@code >} dropped, braces dropped, {@code flags.N?true} fields
- * dropped. Generic functions ({@code {X:Type}}) do not reproduce their ids this way.
+ * dropped. Generic functions reproduce their ids too ({@code {X:Type}} becomes {@code X:Type}).
  */
 public final class TlCrc {
   private TlCrc() {}

@@ -231,8 +231,19 @@ public final class TlParser {
       throw error(tokens.get(i), "missing result type after '='");
     }
     StringBuilder resultText = new StringBuilder();
+    int depth = 0;
     for (int k = i + 1; k < tokens.size(); k++) {
-      resultText.append(tokens.get(k).text());
+      Token tk = tokens.get(k);
+      if (k > i + 1 && depth <= 0) {
+        // The result type is complete, so this token starts the next declaration.
+        Token last = tokens.get(k - 1);
+        throw new TlParseException(source, last.line(), last.column() + last.text().length(),
+            "missing ';' after result type '" + resultText + "' (found '" + tk.text() + "' at "
+                + tk.line() + ":" + tk.column() + ")");
+      }
+      depth += (int) tk.text().chars().filter(ch -> ch == '<').count();
+      depth -= (int) tk.text().chars().filter(ch -> ch == '>').count();
+      resultText.append(tk.text());
     }
     Token rt = tokens.get(i + 1);
     TypeRef result = parseType(resultText.toString(), rt, generics);
