@@ -1,0 +1,242 @@
+package io.telefetch.mtproto.connection;
+
+import io.netty.channel.EventLoopGroup;
+import io.telefetch.mtproto.crypto.AuthKey;
+import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.transport.ClientTransportConfig;
+import io.telefetch.mtproto.transport.TransportKind;
+import io.telefetch.tl.TlMethod;
+import io.telefetch.tl.TlObject;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Immutable options of one {@link MtprotoConnection}; build with {@link #builder(SocketAddress)}.
+ */
+public final class ConnectionOptions {
+  final SocketAddress address;
+  final ClientTransportConfig transport;
+  final int dcId;
+  final AuthKey authKey;
+  final long serverSalt;
+  final long timeOffsetMillis;
+  final RsaKeys rsaKeys;
+  final Clock clock;
+  final SecureRandom random;
+  final EventLoopGroup eventLoopGroup;
+  final Executor callbackExecutor;
+  final Duration callTimeout;
+  final Duration connectTimeout;
+  final Duration pingInterval;
+  final int zeroCopyThreshold;
+  final int gzipThreshold;
+  final Consumer<TlObject> updateListener;
+  final UnaryOperator<TlMethod<?>> firstCallWrapper;
+  final UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer;
+
+  private ConnectionOptions(Builder b) {
+    this.address = b.address;
+    this.transport = b.transport;
+    this.dcId = b.dcId;
+    this.authKey = b.authKey;
+    this.serverSalt = b.serverSalt;
+    this.timeOffsetMillis = b.timeOffsetMillis;
+    this.rsaKeys = b.rsaKeys;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.eventLoopGroup = b.eventLoopGroup;
+    this.callbackExecutor = b.callbackExecutor;
+    this.callTimeout = b.callTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.pingInterval = b.pingInterval;
+    this.zeroCopyThreshold = b.zeroCopyThreshold;
+    this.gzipThreshold = b.gzipThreshold;
+    this.updateListener = b.updateListener;
+    this.firstCallWrapper = b.firstCallWrapper;
+    this.pipelineCustomizer = b.pipelineCustomizer;
+  }
+
+  public static Builder builder(SocketAddress address) {
+    return new Builder(address);
+  }
+
+  public static Builder builder(String host, int port) {
+    return new Builder(InetSocketAddress.createUnresolved(host, port));
+  }
+
+  public Builder newBuilder() {
+    Builder b = new Builder(address);
+    b.transport = transport;
+    b.dcId = dcId;
+    b.authKey = authKey;
+    b.serverSalt = serverSalt;
+    b.timeOffsetMillis = timeOffsetMillis;
+    b.rsaKeys = rsaKeys;
+    b.clock = clock;
+    b.random = random;
+    b.eventLoopGroup = eventLoopGroup;
+    b.callbackExecutor = callbackExecutor;
+    b.callTimeout = callTimeout;
+    b.connectTimeout = connectTimeout;
+    b.pingInterval = pingInterval;
+    b.zeroCopyThreshold = zeroCopyThreshold;
+    b.gzipThreshold = gzipThreshold;
+    b.updateListener = updateListener;
+    b.firstCallWrapper = firstCallWrapper;
+    b.pipelineCustomizer = pipelineCustomizer;
+    return b;
+  }
+
+  public SocketAddress address() {
+    return address;
+  }
+
+  public ClientTransportConfig transport() {
+    return transport;
+  }
+
+  public int dcId() {
+    return dcId;
+  }
+
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** Builds {@link ConnectionOptions}. */
+  public static final class Builder {
+    private final SocketAddress address;
+    private ClientTransportConfig transport = ClientTransportConfig.of(TransportKind.INTERMEDIATE);
+    private int dcId = 2;
+    private AuthKey authKey;
+    private long serverSalt;
+    private long timeOffsetMillis;
+    private RsaKeys rsaKeys = RsaKeys.production();
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom random = new SecureRandom();
+    private EventLoopGroup eventLoopGroup;
+    private Executor callbackExecutor = ForkJoinPool.commonPool();
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration pingInterval = Duration.ofSeconds(60);
+    private int zeroCopyThreshold = 64 << 10;
+    private int gzipThreshold = 2048;
+    private Consumer<TlObject> updateListener = u -> {};
+    private UnaryOperator<TlMethod<?>> firstCallWrapper = UnaryOperator.identity();
+    private UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer = UnaryOperator.identity();
+
+    private Builder(SocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /** The transport; default plain intermediate. */
+    public Builder transport(ClientTransportConfig transport) {
+      this.transport = Objects.requireNonNull(transport);
+      return this;
+    }
+
+    /** The DC id sent in the key exchange (+10000 for test DCs, negative for media-only). */
+    public Builder dcId(int dcId) {
+      this.dcId = dcId;
+      return this;
+    }
+
+    /** An existing auth key, salt and clock offset to reuse; without a key one is created. */
+    public Builder authKey(AuthKey authKey, long serverSalt, long timeOffsetMillis) {
+      this.authKey = authKey;
+      this.serverSalt = serverSalt;
+      this.timeOffsetMillis = timeOffsetMillis;
+      return this;
+    }
+
+    /** RSA keys trusted for key creation; default Telegram's production keys. */
+    public Builder rsaKeys(RsaKeys keys) {
+      this.rsaKeys = Objects.requireNonNull(keys);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Randomness for nonces, session ids and padding (SecureRandom by default). */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random);
+      return this;
+    }
+
+    /** The event loop group to use; it is never shut down by the connection. Required. */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.eventLoopGroup = Objects.requireNonNull(group);
+      return this;
+    }
+
+    /** Where result futures are completed (default: the common ForkJoinPool), so callbacks never run on the I/O thread. */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor);
+      return this;
+    }
+
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Keep-alive: ping_delay_disconnect at this interval; zero disables it. */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = Objects.requireNonNull(interval);
+      return this;
+    }
+
+    /** {@code bytes} fields of answers at least this long are zero-copy slices (see TlBytes); default 64 KiB. */
+    public Builder zeroCopyThreshold(int bytes) {
+      this.zeroCopyThreshold = bytes;
+      return this;
+    }
+
+    /** Requests larger than this many bytes are sent gzip_packed when that is smaller. */
+    public Builder gzipThreshold(int bytes) {
+      this.gzipThreshold = bytes;
+      return this;
+    }
+
+    /** Receives updates the server pushes on this connection (default: ignored). Called on the callback executor. */
+    public Builder updateListener(Consumer<TlObject> listener) {
+      this.updateListener = Objects.requireNonNull(listener);
+      return this;
+    }
+
+    /** Applied to the first request sent on the connection (the client wraps it in invokeWithLayer(initConnection(...))). */
+    public Builder firstCallWrapper(UnaryOperator<TlMethod<?>> wrapper) {
+      this.firstCallWrapper = Objects.requireNonNull(wrapper);
+      return this;
+    }
+
+    /** Adds handlers in front of the transport, e.g. a SOCKS5 proxy handler; returns the pipeline. */
+    public Builder pipelineCustomizer(UnaryOperator<io.netty.channel.ChannelPipeline> customizer) {
+      this.pipelineCustomizer = Objects.requireNonNull(customizer);
+      return this;
+    }
+
+    public ConnectionOptions build() {
+      if (eventLoopGroup == null) {
+        throw new IllegalStateException("eventLoopGroup is required");
+      }
+      return new ConnectionOptions(this);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * One MTProto connection: a TCP connection with its transport, auth key and session, sending
+ * typed requests and matching answers by msg_id ({@link io.telefetch.mtproto.connection.MtprotoConnection}).
+ */
+package io.telefetch.mtproto.connection;

@@ -1,0 +1,26 @@
+package io.telefetch.mtproto.session;
+
+/**
+ * A received message failed one of the security checks. The same type and the same action (drop
+ * the message, use nothing from it, close the connection) apply to every check, so that nothing
+ * observable tells the peer which check failed; {@link #reason()} exists for logs and tests only.
+ */
+public final class MessageRejectedException extends SecurityException {
+  private static final long serialVersionUID = 1L;
+
+  /** Which check failed. */
+  public enum Reason {
+    MALFORMED_PACKET, MSG_KEY, LENGTH, PADDING, SESSION_ID, MSG_ID_PARITY, MSG_ID_TIME, REPLAY, AUTH_KEY_ID
+  }
+
+  private final Reason reason;
+
+  public MessageRejectedException(Reason reason) {
+    super("received message rejected");
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * testkit: an in-process Telegram for tests, benchmarks and the demo. {@link
+ * io.telefetch.testkit.TestCluster} starts real MTProto DC servers on loopback.
+ */
+package io.telefetch.testkit;
