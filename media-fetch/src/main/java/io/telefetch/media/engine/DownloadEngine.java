@@ -1,0 +1,318 @@
+package io.telefetch.media.engine;
+
+import io.telefetch.tl.TlBytes;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * Downloads the parts of a {@link PartPlan} through a sliding window: up to {@code window} parts
+ * are requested or buffered ahead of the sink at any time, requests complete in any order, and
+ * bytes reach the {@link PartSink} strictly in order, each part once. Memory is bounded by {@code
+ * maxWindow x partSize} whatever the file size.
+ *
+ * <p>The window adapts (AIMD): it grows by one part for every window's worth of parts delivered,
+ * up to {@code maxWindow}, and halves when the retry policy says to slow down (flood waits) or when
+ * the latency of parts rises well above the best seen. A failed part is retried as the {@link
+ * RetryPolicy} decides; a part is never delivered twice or out of order. {@link #cancel()} stops
+ * every request promptly and releases everything buffered.
+ *
+ * <p>Thread-safe: callbacks may arrive on any thread; state changes are serialised on this object.
+ */
+public final class DownloadEngine {
+  private final PartPlan plan;
+  private final PartSource source;
+  private final PartSink sink;
+  private final RetryPolicy retry;
+  private final Consumer<Progress> progress;
+  private final Clock clock;
+  private final int maxWindow;
+  private final int minWindow;
+  private final CompletableFuture<Long> result = new CompletableFuture<>();
+
+  // guarded by this
+  private final Map<Long, TlBytes> buffered = new HashMap<>();
+  private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
+  private long nextRequest;
+  private long nextEmit;
+  private long eofPart = -1;
+  private int window;
+  private int deliveredSinceGrowth;
+  private boolean emitting;
+  private boolean finished;
+  private long bytesDone;
+  private long startMillis;
+  private double bestLatencyMillis = Double.MAX_VALUE;
+  private double latencyEwma;
+  private int retrying;
+
+  /**
+   * @param initialWindow parts in flight at the start
+   * @param maxWindow the most parts in flight or buffered (the memory bound)
+   */
+  public DownloadEngine(PartPlan plan, PartSource source, PartSink sink, RetryPolicy retry, int initialWindow,
+      int maxWindow, Clock clock, Consumer<Progress> progress) {
+    if (initialWindow < 1 || maxWindow < initialWindow) {
+      throw new IllegalArgumentException("need 1 <= initialWindow <= maxWindow");
+    }
+    this.plan = plan;
+    this.source = source;
+    this.sink = sink;
+    this.retry = retry;
+    this.window = initialWindow;
+    this.maxWindow = maxWindow;
+    this.minWindow = 1;
+    this.clock = clock;
+    this.progress = progress;
+    this.nextRequest = plan.firstPart();
+    this.nextEmit = plan.firstPart();
+  }
+
+  /** Starts the download; the future completes with the number of bytes delivered. */
+  public CompletableFuture<Long> start() {
+    synchronized (this) {
+      startMillis = clock.millis();
+      if (plan.length() == 0) {
+        finish(null);
+      } else {
+        pump();
+      }
+    }
+    return result;
+  }
+
+  /** The result future (also returned by {@link #start()}). */
+  public CompletableFuture<Long> result() {
+    return result;
+  }
+
+  /** Stops all requests, releases buffered parts and fails the result with CancellationException. */
+  public void cancel() {
+    synchronized (this) {
+      finish(new CancellationException("download cancelled"));
+    }
+  }
+
+  /** The current window (parts). */
+  public synchronized int window() {
+    return window;
+  }
+
+  private boolean morePartsToRequest() {
+    long end = plan.endPart();
+    if (end >= 0 && nextRequest >= end) {
+      return false;
+    }
+    return eofPart < 0 || nextRequest <= eofPart;
+  }
+
+  /** Requests parts while the window allows. Caller holds the lock. */
+  private void pump() {
+    while (!finished && morePartsToRequest() && nextRequest - nextEmit < window) {
+      long part = nextRequest++;
+      request(part, 1);
+    }
+  }
+
+  private void request(long part, int attempt) {
+    long sentAt = clock.millis();
+    CompletableFuture<TlBytes> f;
+    try {
+      f = source.fetch(plan.offsetOf(part), plan.partSize());
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    inFlight.add(f);
+    CompletableFuture<TlBytes> fetch = f;
+    f.whenComplete((data, error) -> onFetched(fetch, part, attempt, sentAt, data, error));
+  }
+
+  private void onFetched(CompletableFuture<TlBytes> fetch, long part, int attempt, long sentAt, TlBytes data,
+      Throwable error) {
+    CompletableFuture<Void> retryAfter = null;
+    synchronized (this) {
+      inFlight.remove(fetch);
+      if (finished) {
+        if (data != null) {
+          data.release();
+        }
+        return;
+      }
+      if (error == null && data.length() > plan.partSize()) {
+        data.release();
+        error = new IllegalStateException("part " + part + ": " + data.length() + " bytes for a " + plan.partSize() + "-byte request");
+      }
+      if (error == null && data.length() < plan.partSize()) {
+        long end = plan.endPart();
+        boolean lastPlanned = end >= 0 && part == end - 1;
+        boolean coversWanted = data.length() >= plan.skipOf(part) + plan.wantedOf(part);
+        if (!(lastPlanned && coversWanted) && end >= 0) {
+          data.release();
+          error = new IllegalStateException("part " + part + " ended early: " + data.length() + " bytes, file is shorter than its size");
+        } else if (end < 0 && (eofPart < 0 || part < eofPart)) {
+          eofPart = part; // end of file detected by a short reply
+        }
+      }
+      if (error != null) {
+        Throwable cause = unwrap(error);
+        retrying++;
+        retryAfter = retry.onFailure(cause, attempt, new WindowControl());
+      } else {
+        observeLatency(clock.millis() - sentAt);
+        if (eofPart >= 0 && part > eofPart) {
+          data.release(); // past the end of the file
+        } else {
+          buffered.put(part, data);
+          tryEmit();
+        }
+        pump();
+        return;
+      }
+    }
+    retryAfter.whenComplete((v, e) -> {
+      synchronized (this) {
+        retrying--;
+        if (finished) {
+          return;
+        }
+        if (e != null) {
+          finish(unwrap(e));
+          return;
+        }
+        request(part, attempt + 1);
+      }
+    });
+  }
+
+  private void observeLatency(long millis) {
+    double l = Math.max(1, millis);
+    bestLatencyMillis = Math.min(bestLatencyMillis, l);
+    latencyEwma = latencyEwma == 0 ? l : latencyEwma * 0.8 + l * 0.2;
+  }
+
+  /** Delivers the next part if it is buffered and the sink is free. Caller holds the lock. */
+  private void tryEmit() {
+    if (emitting || finished) {
+      return;
+    }
+    TlBytes data = buffered.remove(nextEmit);
+    if (data == null) {
+      return;
+    }
+    long part = nextEmit;
+    int skip = plan.skipOf(part);
+    int len = Math.max(0, Math.min(plan.wantedOf(part), data.length() - skip));
+    ByteBuffer view = data.asReadOnlyByteBuffer();
+    view.position(Math.min(skip, view.limit()));
+    view.limit(view.position() + len);
+    emitting = true;
+    CompletableFuture<Void> written;
+    try {
+      written = sink.write(view.slice());
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    written.whenComplete((v, e) -> {
+      data.release();
+      synchronized (this) {
+        emitting = false;
+        if (finished) {
+          return;
+        }
+        if (e != null) {
+          finish(unwrap(e));
+          return;
+        }
+        nextEmit++;
+        bytesDone += len;
+        grow();
+        reportProgress();
+        if (done()) {
+          finish(null);
+          return;
+        }
+        tryEmit();
+        pump();
+      }
+    });
+  }
+
+  private boolean done() {
+    long end = plan.endPart();
+    if (end >= 0 && nextEmit >= end) {
+      return true;
+    }
+    return eofPart >= 0 && nextEmit > eofPart;
+  }
+
+  private void grow() {
+    if (++deliveredSinceGrowth < window) {
+      return;
+    }
+    deliveredSinceGrowth = 0;
+    if (latencyEwma > 3 * bestLatencyMillis && bestLatencyMillis > 5) {
+      window = Math.max(minWindow, window - 1); // latency rising: queueing somewhere, back off gently
+    } else if (window < maxWindow) {
+      window++;
+    }
+  }
+
+  private void reportProgress() {
+    long elapsed = Math.max(1, clock.millis() - startMillis);
+    try {
+      progress.accept(new Progress(bytesDone, plan.length(), bytesDone * 1000.0 / elapsed, window, inFlight.size()));
+    } catch (RuntimeException ignored) {
+      // a listener's failure must not break the download
+    }
+  }
+
+  private void finish(Throwable error) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    for (TlBytes b : buffered.values()) {
+      b.release();
+    }
+    buffered.clear();
+    for (CompletableFuture<?> f : Set.copyOf(inFlight)) {
+      f.cancel(true);
+    }
+    if (error == null) {
+      result.complete(bytesDone);
+    } else {
+      result.completeExceptionally(error);
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private final class WindowControl implements RetryPolicy.Window {
+    @Override
+    public void shrink() {
+      synchronized (DownloadEngine.this) {
+        window = Math.max(minWindow, window / 2);
+        deliveredSinceGrowth = 0;
+      }
+    }
+
+    @Override
+    public int size() {
+      synchronized (DownloadEngine.this) {
+        return window;
+      }
+    }
+  }
+}

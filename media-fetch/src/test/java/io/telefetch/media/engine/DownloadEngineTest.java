@@ -1,0 +1,214 @@
+package io.telefetch.media.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DownloadEngineTest {
+  private static final int KIB = 1024;
+
+  private static byte[] file(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Collects bytes; optionally completes writes only when told (a slow reader). */
+  static final class Collector implements PartSink {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final List<CompletableFuture<Void>> held = new ArrayList<>();
+    boolean slow;
+
+    @Override
+    public synchronized CompletableFuture<Void> write(ByteBuffer data) {
+      byte[] b = new byte[data.remaining()];
+      data.get(b);
+      out.write(b, 0, b.length);
+      if (!slow) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      held.add(f);
+      return f;
+    }
+
+    synchronized void releaseWrites() {
+      List<CompletableFuture<Void>> copy = new ArrayList<>(held);
+      held.clear();
+      copy.forEach(f -> f.complete(null));
+    }
+  }
+
+  private static final RetryPolicy NO_RETRY = (e, attempt, w) -> CompletableFuture.failedFuture(e);
+
+  private static long drive(FakeSource source, Collector sink, DownloadEngine engine, Random random) {
+    CompletableFuture<Long> result = engine.start();
+    int rounds = 0;
+    while (!result.isDone() && rounds++ < 1_000_000) {
+      sink.releaseWrites();
+      source.releaseSome(random, 1 + random.nextInt(3));
+    }
+    return result.join();
+  }
+
+  @ParameterizedTest(name = "size={0} part={1} offset={2} length={3} knownSize={4}")
+  @CsvSource({
+      "1048576, 65536, 0, 1048576, true",
+      "1000000, 65536, 0, 1000000, true",
+      "1000000, 65536, 0, 1000000, false",
+      "3145728, 1048576, 0, 3145728, false",
+      "500000, 4096, 12345, 100000, true",
+      "500000, 16384, 499999, 1, true",
+      "500000, 16384, 16384, 16384, true",
+      "500000, 16384, 0, 0, true",
+      "70000, 65536, 0, 70000, false",
+      "65536, 65536, 0, 65536, false"})
+  void deliversExactlyTheRangeInOrder(int size, int part, long offset, long length, boolean knownSize) {
+    byte[] data = file(size, size ^ part);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    PartPlan plan = PartPlan.of(part, knownSize ? size : -1, offset, knownSize ? length : Long.MAX_VALUE);
+    DownloadEngine engine = new DownloadEngine(plan, source, sink, NO_RETRY, 2, 8, Clock.systemUTC(), p -> {});
+    long n = drive(source, sink, engine, new Random(size));
+    long expectedLength = knownSize ? length : size - offset;
+    assertThat(n).isEqualTo(expectedLength);
+    assertThat(sink.out.toByteArray())
+        .isEqualTo(Arrays.copyOfRange(data, (int) offset, (int) (offset + expectedLength)));
+  }
+
+  @Test
+  void memoryIsBoundedByTheWindowEvenWithASlowReader() {
+    byte[] data = file(4 << 20, 7);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    sink.slow = true;
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(16 * KIB, data.length, 0, data.length), source, sink,
+        NO_RETRY, 4, 6, Clock.systemUTC(), p -> {});
+    CompletableFuture<Long> result = engine.start();
+    Random random = new Random(3);
+    for (int i = 0; i < 50; i++) {
+      source.releaseSome(random, 10); // the reader never frees the sink: requests must stop
+    }
+    assertThat(source.requests.get()).isLessThanOrEqualTo(6);
+    assertThat(source.maxOutstanding).isLessThanOrEqualTo(6);
+    while (!result.isDone()) {
+      sink.releaseWrites();
+      source.releaseSome(random, 3);
+    }
+    assertThat(sink.out.toByteArray()).isEqualTo(data);
+    assertThat(source.maxOutstanding).isLessThanOrEqualTo(6);
+  }
+
+  @Test
+  void windowGrowsUpToTheMaximum() {
+    byte[] data = file(8 << 20, 9);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    List<Integer> windows = new ArrayList<>();
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+        NO_RETRY, 1, 8, Clock.systemUTC(), p -> windows.add(p.window()));
+    drive(source, sink, engine, new Random(4));
+    assertThat(windows.get(0)).isLessThanOrEqualTo(2);
+    assertThat(windows).contains(8);
+    assertThat(windows.stream().mapToInt(Integer::intValue).max().orElseThrow()).isEqualTo(8);
+  }
+
+  @Test
+  void failedPartsAreRetriedAndShrinkTheWindow() {
+    byte[] data = file(2 << 20, 11);
+    FakeSource source = new FakeSource(data);
+    AtomicInteger failures = new AtomicInteger();
+    source.failure = (offset, limit) -> offset == 5L * 64 * KIB && failures.getAndIncrement() < 3
+        ? new IllegalStateException("FLOOD_WAIT_1") : null;
+    Collector sink = new Collector();
+    List<Integer> attempts = new ArrayList<>();
+    RetryPolicy policy = (e, attempt, w) -> {
+      attempts.add(attempt);
+      w.shrink();
+      return CompletableFuture.completedFuture(null);
+    };
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+        policy, 8, 8, Clock.systemUTC(), p -> {});
+    drive(source, sink, engine, new Random(5));
+    assertThat(sink.out.toByteArray()).isEqualTo(data);
+    assertThat(attempts).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void givingUpFailsTheDownloadAndReleasesEverything() {
+    byte[] data = file(1 << 20, 12);
+    FakeSource source = new FakeSource(data);
+    source.failure = (offset, limit) -> offset == 3L * 64 * KIB ? new IllegalStateException("boom") : null;
+    Collector sink = new Collector();
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+        NO_RETRY, 8, 8, Clock.systemUTC(), p -> {});
+    CompletableFuture<Long> result = engine.start();
+    Random random = new Random(6);
+    while (!result.isDone()) {
+      source.releaseSome(random, 2);
+    }
+    source.releaseSome(random, 100); // late answers after the failure are released by the engine
+    assertThatThrownBy(result::join).hasRootCauseMessage("boom");
+    assertThat(sink.out.size()).isLessThan(data.length);
+    assertThat(sink.out.size() % (64 * KIB)).isZero();
+  }
+
+  @Test
+  void cancelStopsRequestsAndCancelsInFlightFetches() {
+    byte[] data = file(4 << 20, 13);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+        NO_RETRY, 4, 4, Clock.systemUTC(), p -> {});
+    CompletableFuture<Long> result = engine.start();
+    source.releaseSome(new Random(7), 2);
+    engine.cancel();
+    assertThat(source.pending).allMatch(r -> r.future().isCancelled());
+    int before = source.requests.get();
+    source.releaseSome(new Random(7), 100);
+    assertThat(source.requests.get()).isEqualTo(before);
+    assertThatThrownBy(result::join).isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void aShortReplyBeforeTheKnownEndIsAnError() {
+    byte[] data = file(100_000, 14);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    // claim the file is bigger than it is
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(16 * KIB, 200_000, 0, 200_000), source, sink, NO_RETRY,
+        4, 4, Clock.systemUTC(), p -> {});
+    CompletableFuture<Long> result = engine.start();
+    Random random = new Random(8);
+    while (!result.isDone()) {
+      sink.releaseWrites();
+      source.releaseSome(random, 2);
+    }
+    assertThatThrownBy(result::join).hasMessageContaining("ended early");
+  }
+
+  @Test
+  void plannerRejectsInvalidPartSizes() {
+    assertThatThrownBy(() -> PartPlan.of(3000, 10, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PartPlan.of(2 << 20, 10, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PartPlan.of(4096, 10, 11, 1)).isInstanceOf(IllegalArgumentException.class);
+    PartPlan p = PartPlan.of(4096, 10_000, 5000, 3000);
+    assertThat(p.firstPart()).isEqualTo(1);
+    assertThat(p.endPart()).isEqualTo(2);
+    assertThat(p.skipOf(1)).isEqualTo(904);
+    assertThat(p.wantedOf(1)).isEqualTo(3000);
+  }
+}
