@@ -1,0 +1,41 @@
+package io.telefetch.media;
+
+import java.util.Objects;
+
+/**
+ * Downloads media from Telegram in parallel: {@code fetcher.download(file)} returns a request to
+ * send to a path, a stream, a channel or a Flow publisher.
+ *
+ * <pre>{@code
+ * MediaFetcher fetcher = MediaFetcher.create(client);
+ * fetcher.download(video).withProgress(p -> ...).toPath(Path.of("video.mp4")).join();
+ * try (InputStream in = fetcher.download(video).range(0, 4 << 20).openStream()) { ... }
+ * }</pre>
+ */
+public final class MediaFetcher {
+  private final FileClient client;
+  private final FetchOptions options;
+
+  private MediaFetcher(FileClient client, FetchOptions options) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** A fetcher with the default options. */
+  public static MediaFetcher create(FileClient client) {
+    return new MediaFetcher(client, FetchOptions.defaults());
+  }
+
+  public static MediaFetcher create(FileClient client, FetchOptions options) {
+    return new MediaFetcher(client, options);
+  }
+
+  public FetchOptions options() {
+    return options;
+  }
+
+  /** A download of the whole file (narrow it with {@link DownloadRequest#range}). */
+  public DownloadRequest download(MediaFile file) {
+    return new DownloadRequest(client, options, Objects.requireNonNull(file, "file"));
+  }
+}
