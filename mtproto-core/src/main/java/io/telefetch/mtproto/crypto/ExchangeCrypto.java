@@ -46,7 +46,7 @@ public final class ExchangeCrypto {
     System.arraycopy(serverNew, 12, iv, 0, 8);
     System.arraycopy(newNew, 0, iv, 8, 20);
     System.arraycopy(newNonce, 0, iv, 28, 4);
-    return AesKeyIv.wrap(key, iv);
+    return new AesKeyIv(key, iv);
   }
 
   /**

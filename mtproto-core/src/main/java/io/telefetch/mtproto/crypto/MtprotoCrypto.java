@@ -40,11 +40,6 @@ public final class MtprotoCrypto {
     Direction(int x) {
       this.x = x;
     }
-
-    /** The offset {@code x} into the auth key: 0 or 8. */
-    public int x() {
-      return x;
-    }
   }
 
   private MtprotoCrypto() {}
@@ -197,7 +192,7 @@ public final class MtprotoCrypto {
     System.arraycopy(b, 0, aesIv, 0, 8);
     System.arraycopy(a, 8, aesIv, 8, 16);
     System.arraycopy(b, 24, aesIv, 24, 8);
-    return AesKeyIv.wrap(aesKey, aesIv);
+    return new AesKeyIv(aesKey, aesIv);
   }
 
   private static byte[] msgKeyLarge(
