@@ -4,6 +4,7 @@ import io.telefetch.media.engine.DownloadEngine;
 import io.telefetch.media.engine.PartPlan;
 import io.telefetch.media.engine.PartSink;
 import io.telefetch.media.engine.Progress;
+import io.telefetch.mtproto.client.DcClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -29,14 +30,14 @@ import java.util.function.Consumer;
  * or cancelling the subscription) stops every request promptly.
  */
 public final class DownloadRequest {
-  private final FileClient client;
+  private final DcClient client;
   private final FetchOptions options;
   private final MediaFile file;
   private long offset;
   private long length = Long.MAX_VALUE;
   private Consumer<Progress> progress = p -> {};
 
-  DownloadRequest(FileClient client, FetchOptions options, MediaFile file) {
+  DownloadRequest(DcClient client, FetchOptions options, MediaFile file) {
     this.client = client;
     this.options = options;
     this.file = file;
@@ -65,7 +66,7 @@ public final class DownloadRequest {
     TelegramPartSource source = new TelegramPartSource(client, file, options.verify(), options.cdn());
     TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random());
     int max = options.maxWindow();
-    int initial = Math.min(max, Math.max(options.initialWindow(), client.downloadConnections(file.dcId())));
+    int initial = Math.min(max, options.initialWindow());
     PartPlan plan = PartPlan.of(options.partSize(), file.size(), from, len);
     return new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(), progress);
   }

@@ -1,5 +1,7 @@
 package io.telefetch.media;
 
+import io.telefetch.mtproto.client.DcClient;
+import io.telefetch.mtproto.client.TelegramClient;
 import java.util.Objects;
 
 /**
@@ -13,20 +15,29 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MediaFetcher {
-  private final FileClient client;
+  private final DcClient client;
   private final FetchOptions options;
 
-  private MediaFetcher(FileClient client, FetchOptions options) {
+  private MediaFetcher(DcClient client, FetchOptions options) {
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
   }
 
   /** A fetcher with the default options. */
-  public static MediaFetcher create(FileClient client) {
-    return new MediaFetcher(client, FetchOptions.defaults());
+  public static MediaFetcher create(TelegramClient client) {
+    return create(client, FetchOptions.defaults());
   }
 
-  public static MediaFetcher create(FileClient client, FetchOptions options) {
+  /** A fetcher downloading through {@code client}'s download connections. */
+  public static MediaFetcher create(TelegramClient client, FetchOptions options) {
+    return create(client.dc(client.mainDc()), options);
+  }
+
+  /**
+   * A fetcher over any {@link DcClient} (the five-method interface the downloader depends on; a
+   * fake in tests).
+   */
+  public static MediaFetcher create(DcClient client, FetchOptions options) {
     return new MediaFetcher(client, options);
   }
 

@@ -1,6 +1,7 @@
 package io.telefetch.media;
 
 import io.telefetch.media.engine.PartSource;
+import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.crypto.AesCtr;
 import io.telefetch.mtproto.crypto.ConstantTime;
 import io.telefetch.mtproto.rpc.MigrateException;
@@ -30,7 +31,7 @@ import java.util.function.Function;
 
 /**
  * Fetches parts of one {@link MediaFile} with upload.getFile: follows FILE_MIGRATE_X to the DC it
- * names (one export per DC, done by the client), switches to the CDN on upload.fileCdnRedirect
+ * names (the client exports the authorization once per DC), switches to the CDN on upload.fileCdnRedirect
  * (decrypting AES-256-CTR and verifying every byte against the file hashes, handling
  * cdnFileReuploadNeeded, falling back to the DC on FILE_TOKEN_INVALID/REQUEST_TOKEN_INVALID), and
  * optionally verifies non-CDN parts against upload.getFileHashes. Errors it cannot handle go to the
@@ -40,7 +41,7 @@ import java.util.function.Function;
  * after the caller cancelled are released here.
  */
 final class TelegramPartSource implements PartSource {
-  private final FileClient client;
+  private final DcClient client;
   private final boolean verify;
   private final boolean cdnAllowed;
   private volatile MediaFile file;
@@ -52,7 +53,7 @@ final class TelegramPartSource implements PartSource {
 
   private record Cdn(int dcId, TlBytes token, byte[] key, byte[] iv) {}
 
-  TelegramPartSource(FileClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
+  TelegramPartSource(DcClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
     this.file = file;
     this.dc = file.dcId();
@@ -92,7 +93,7 @@ final class TelegramPartSource implements PartSource {
     GetFile req = GetFile.builder().location(file.location()).offset(offset).limit(limit)
         .cdnSupported(cdnAllowed && !cdnDisabled).build();
     int target = dc;
-    return client.invokeDownload(target, req).handle((FileType r, Throwable e) -> {
+    return client.dc(target).invoke(req).handle((FileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (cause instanceof MigrateException m && m.kind() == MigrateException.Kind.FILE && migrations < 3) {
@@ -117,7 +118,7 @@ final class TelegramPartSource implements PartSource {
   }
 
   private CompletableFuture<TlBytes> fetchCdn(Cdn c, long offset, int limit, int reuploads) {
-    return client.invokeCdn(c.dcId(), new GetCdnFile(c.token(), offset, limit)).handle((CdnFileType r, Throwable e) -> {
+    return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit)).handle((CdnFileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (cause instanceof RpcException rpc && (rpc.errorMessage().equals("FILE_TOKEN_INVALID")
@@ -131,7 +132,7 @@ final class TelegramPartSource implements PartSource {
         if (reuploads >= 3) {
           return CompletableFuture.<TlBytes>failedFuture(new IllegalStateException("CDN keeps asking for a reupload"));
         }
-        return client.invokeDownload(dc, new ReuploadCdnFile(c.token(), reupload.requestToken()))
+        return client.dc(dc).invoke(new ReuploadCdnFile(c.token(), reupload.requestToken()))
             .handle((List<FileHashType> hs, Throwable re) -> {
               if (re != null) {
                 Throwable cause = unwrap(re);
@@ -211,9 +212,9 @@ final class TelegramPartSource implements PartSource {
     CompletableFuture<List<FileHashType>> more;
     Cdn c = cdn;
     if (fromCdn && c != null) {
-      more = client.invokeCdn(c.dcId(), new GetCdnFileHashes(c.token(), missing));
+      more = client.dc(dc).invoke(new GetCdnFileHashes(c.token(), missing)); // asked of the master DC, never the CDN
     } else {
-      more = client.invokeDownload(dc, new GetFileHashes(file.location(), missing));
+      more = client.dc(dc).invoke(new GetFileHashes(file.location(), missing));
     }
     return more.thenCompose(list -> {
       int before = hashes.size();
@@ -252,8 +253,8 @@ final class TelegramPartSource implements PartSource {
   }
 
   /**
-   * Returns a future the engine may cancel: cancelling it cancels {@code upstream}, and bytes that
-   * arrive after the cancellation are released here rather than leaked.
+   * Returns a future the engine may cancel; bytes that arrive after the cancellation are released
+   * here rather than leaked.
    */
   private static CompletableFuture<TlBytes> bridge(CompletableFuture<TlBytes> upstream) {
     CompletableFuture<TlBytes> result = new CompletableFuture<>();
@@ -264,11 +265,8 @@ final class TelegramPartSource implements PartSource {
         b.release();
       }
     });
-    result.whenComplete((b, e) -> {
-      if (result.isCancelled()) {
-        upstream.cancel(true);
-      }
-    });
+    // Cancelling the result does not cancel upstream: a cancelled stage would drop a value that
+    // completes later (a leaked slice). The request finishes and its bytes are released above.
     return result;
   }
 

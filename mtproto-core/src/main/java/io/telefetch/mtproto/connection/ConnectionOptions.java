@@ -149,7 +149,10 @@ public final class ConnectionOptions {
       return this;
     }
 
-    /** An existing auth key, salt and clock offset to reuse; without a key one is created. */
+    /**
+     * An existing auth key, salt and clock offset to reuse; without a key one is created during
+     * {@link MtprotoConnection#connect}, which must then finish within the connect timeout.
+     */
     public Builder authKey(AuthKey authKey, long serverSalt, long timeOffsetMillis) {
       this.authKey = authKey;
       this.serverSalt = serverSalt;
@@ -196,7 +199,12 @@ public final class ConnectionOptions {
       return this;
     }
 
-    /** Keep-alive: ping_delay_disconnect at this interval; zero disables it. */
+    /**
+     * Keep-alive: a ping_delay_disconnect at this interval (default 60 s), asking the server to close
+     * the connection when no ping follows within 1.5 intervals (at least one second more than the
+     * interval); the same delay without a pong or any other byte from the server closes the
+     * connection on this side. The same tick rotates server salts. Zero disables it.
+     */
     public Builder pingInterval(Duration interval) {
       this.pingInterval = Objects.requireNonNull(interval);
       return this;
@@ -226,7 +234,11 @@ public final class ConnectionOptions {
       return this;
     }
 
-    /** Adds handlers in front of the transport, e.g. a SOCKS5 proxy handler; returns the pipeline. */
+    /**
+     * Adds handlers in front of the transport, e.g. a SOCKS5 proxy handler; returns the pipeline.
+     * With a customizer, an unresolved address is handed to the pipeline as it is (for the proxy to
+     * resolve); give a resolved address when the customizer is not a proxy.
+     */
     public Builder pipelineCustomizer(UnaryOperator<io.netty.channel.ChannelPipeline> customizer) {
       this.pipelineCustomizer = Objects.requireNonNull(customizer);
       return this;

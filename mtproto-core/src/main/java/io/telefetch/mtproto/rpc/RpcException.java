@@ -22,20 +22,40 @@ public class RpcException extends RuntimeException {
     this.errorMessage = errorMessage;
   }
 
-  /** The typed exception for an rpc_error. */
+  /**
+   * The typed exception for an rpc_error: {@link FloodWaitException} for FLOOD_WAIT_X,
+   * FLOOD_PREMIUM_WAIT_X and SLOWMODE_WAIT_X (whatever the code; a number too large for an int
+   * reads as {@link Integer#MAX_VALUE} seconds), {@link MigrateException} for 303 *_MIGRATE_X,
+   * {@link UnauthorizedException} for 401, else a plain {@code RpcException}. Never throws.
+   */
   public static RpcException of(int code, String message) {
+    if (message == null) {
+      message = "";
+    }
     Matcher m = FLOOD.matcher(message);
     if (m.matches()) {
-      return new FloodWaitException(code, message, Integer.parseInt(m.group(2)), m.group(1).equals("FLOOD_PREMIUM_WAIT"));
+      return new FloodWaitException(code, message, parseOr(m.group(2), Integer.MAX_VALUE),
+          m.group(1).equals("FLOOD_PREMIUM_WAIT"));
     }
     m = MIGRATE.matcher(message);
     if (code == 303 && m.matches()) {
-      return new MigrateException(code, message, MigrateException.Kind.valueOf(m.group(1)), Integer.parseInt(m.group(2)));
+      int dc = parseOr(m.group(2), -1);
+      if (dc >= 0) {
+        return new MigrateException(code, message, MigrateException.Kind.valueOf(m.group(1)), dc);
+      }
     }
     if (code == 401) {
       return new UnauthorizedException(code, message);
     }
     return new RpcException(code, message);
+  }
+
+  private static int parseOr(String digits, int fallback) {
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 
   /** The error code (e.g. 400, 420, 303, 500, or negative). */

@@ -3,15 +3,16 @@ package io.telefetch.mtproto.session;
 import java.time.Clock;
 
 /**
- * Generates MTProto message ids: about {@code unixtime * 2^32}, strictly increasing, with the low
- * two bits marking the sender (0 for client messages; 1 for server replies, 3 for other server
+ * Generates MTProto message ids: about {@code unixtime * 2^32} with a non-empty fraction of a
+ * second in the low 32 bits, strictly increasing, with the low two bits marking the sender (0 for client messages; 1 for server replies, 3 for other server
  * messages), synchronised with the server's clock through an offset.
  *
- * <p>Not thread-safe: a session uses its generator from one thread (its event loop).
+ * <p>Not thread-safe: a session uses its generator from one thread (its event loop). Only {@link
+ * #offsetMillis()} and {@link #serverTimeMillis()} may be read from other threads.
  */
 public final class MsgIdGenerator {
   private final Clock clock;
-  private long offsetMillis;
+  private volatile long offsetMillis;
   private long last;
 
   /** A generator reading {@code clock}, initially without offset. */
@@ -56,10 +57,13 @@ public final class MsgIdGenerator {
   private long nextWithLowBits(int lowBits) {
     long millis = serverTimeMillis();
     long seconds = Math.floorDiv(millis, 1000);
-    long fraction = (Math.floorMod(millis, 1000) << 32) / 1000;
+    long fraction = (Math.floorMod(millis, 1000L) << 32) / 1000;
     long id = (seconds << 32 | fraction) & ~3L | lowBits;
     if (id <= last) {
       id = (last + 4) & ~3L | lowBits;
+    }
+    if ((id & 0xFFFF_FFFCL) == 0) {
+      id += 4; // the low 32 bits (the fraction of a second) must never be empty
     }
     last = id;
     return id;

@@ -45,4 +45,31 @@ public final class ReplayWindow {
   public int size() {
     return size;
   }
+
+  /** Whether {@code msgId} is one of the remembered ids. */
+  public boolean contains(long msgId) {
+    return Arrays.binarySearch(ids, 0, size, msgId) >= 0;
+  }
+
+  /**
+   * Whether {@link #accept} would reject {@code msgId} as a replay: it is remembered, or the window
+   * is full and it is older than every remembered id (so it may have been received and forgotten).
+   * Nothing is recorded.
+   */
+  public boolean seen(long msgId) {
+    return contains(msgId) || (size == ids.length && msgId < ids[0]);
+  }
+
+  /**
+   * Whether {@code msgId} lies below what the window can vouch for: the window is full and the id
+   * is older than every remembered id (the state of such a message is unknown).
+   */
+  public boolean belowWindow(long msgId) {
+    return size == ids.length && msgId < ids[0];
+  }
+
+  /** The largest remembered id, or {@link Long#MIN_VALUE} when empty. */
+  public long max() {
+    return size == 0 ? Long.MIN_VALUE : ids[size - 1];
+  }
 }

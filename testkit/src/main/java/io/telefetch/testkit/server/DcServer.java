@@ -45,7 +45,7 @@ public final class DcServer implements AutoCloseable {
   private final MtProxySecret proxySecret;
   private final Faults faults = new Faults();
   private final Recorder recorder = new Recorder();
-  private final Map<Long, KeyState> keys = new ConcurrentHashMap<>();
+  private final Map<Long, KeyState> keys;
   private final AtomicLong connectionIds = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
   private final long saltSecret;
@@ -64,6 +64,11 @@ public final class DcServer implements AutoCloseable {
    */
   public DcServer(int id, boolean mediaOnly, boolean cdn, RsaPrivateKey rsaKey, Clock clock, SecureRandom random,
       ApiHandler handler, MtProxySecret proxySecret) {
+    this(id, mediaOnly, cdn, rsaKey, clock, random, handler, proxySecret, new ConcurrentHashMap<>(), random.nextLong());
+  }
+
+  private DcServer(int id, boolean mediaOnly, boolean cdn, RsaPrivateKey rsaKey, Clock clock, SecureRandom random,
+      ApiHandler handler, MtProxySecret proxySecret, Map<Long, KeyState> keys, long saltSecret) {
     this.id = id;
     this.mediaOnly = mediaOnly;
     this.cdn = cdn;
@@ -72,7 +77,20 @@ public final class DcServer implements AutoCloseable {
     this.random = random;
     this.handler = handler;
     this.proxySecret = proxySecret;
-    this.saltSecret = random.nextLong();
+    this.keys = keys;
+    this.saltSecret = saltSecret;
+  }
+
+  /**
+   * A media-only option of this DC (not started): same id, RSA key, auth keys (and the users bound
+   * to them) and salts, its own port, faults, recorder and shaping; listed with {@code media_only}
+   * in help.getConfig.
+   */
+  public DcServer mediaOnlyOption(ApiHandler handler) {
+    if (mediaOnly || cdn) {
+      throw new IllegalStateException("only a main DC has media-only options");
+    }
+    return new DcServer(id, true, false, rsaKey, clock, random, handler, proxySecret, keys, saltSecret);
   }
 
   /** Binds to an ephemeral loopback port. */

@@ -1,5 +1,10 @@
 package io.telefetch.testkit.server;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,6 +20,14 @@ public final class Faults {
   final AtomicLong closeAfterBytes = new AtomicLong(-1);
   volatile boolean down;
   volatile boolean forgetKeys;
+  private final Map<String, RateRule> rateRules = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrencyRule> concurrencyRules = new ConcurrentHashMap<>();
+  private final Map<String, ArrayDeque<Long>> callTimes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  private record RateRule(int calls, long windowMillis, boolean premium) {}
+
+  private record ConcurrencyRule(int maxInFlight, int waitSeconds, boolean premium) {}
 
   /** The next {@code n} encrypted messages get bad_server_salt (with a fresh salt). */
   public Faults badServerSalt(int n) {
@@ -51,5 +64,101 @@ public final class Faults {
   public Faults forgetKeys() {
     forgetKeys = true;
     return this;
+  }
+
+  /**
+   * Answers {@code 420 FLOOD_WAIT_X} to calls of the TL method {@code method} (e.g. {@code
+   * upload.getFile}) beyond {@code calls} per auth key within any window of {@code per} (of the
+   * DC's clock); X is the seconds until the oldest counted call leaves the window (at least 1).
+   * Refused calls are not counted.
+   */
+  public Faults floodWait(String method, int calls, Duration per) {
+    return rateLimit(method, calls, per, false);
+  }
+
+  /** Like {@link #floodWait} but answering {@code FLOOD_PREMIUM_WAIT_X}, as downloads of non-premium users get. */
+  public Faults floodPremiumWait(String method, int calls, Duration per) {
+    return rateLimit(method, calls, per, true);
+  }
+
+  private Faults rateLimit(String method, int calls, Duration per, boolean premium) {
+    Objects.requireNonNull(method, "method");
+    if (calls < 1 || per.isNegative() || per.isZero()) {
+      throw new IllegalArgumentException("calls and period must be positive");
+    }
+    rateRules.put(method, new RateRule(calls, per.toMillis(), premium));
+    return this;
+  }
+
+  /**
+   * Answers {@code FLOOD_WAIT_X} (or {@code FLOOD_PREMIUM_WAIT_X}) with X = {@code waitSeconds}
+   * to a call of {@code method} when the same auth key already has {@code maxInFlight} calls of it
+   * being handled (received and not yet answered, added latency included).
+   */
+  public Faults floodConcurrency(String method, int maxInFlight, int waitSeconds, boolean premium) {
+    Objects.requireNonNull(method, "method");
+    if (maxInFlight < 1 || waitSeconds < 0) {
+      throw new IllegalArgumentException("maxInFlight must be positive");
+    }
+    concurrencyRules.put(method, new ConcurrencyRule(maxInFlight, waitSeconds, premium));
+    return this;
+  }
+
+  /** Removes every flood limit. */
+  public Faults clearFloodLimits() {
+    rateRules.clear();
+    concurrencyRules.clear();
+    callTimes.clear();
+    inFlight.clear();
+    return this;
+  }
+
+  /**
+   * Admits a call of {@code method} on key {@code authKeyId} at {@code nowMillis}, or returns the
+   * flood error to answer instead. An admitted call must be {@link #release}d once answered.
+   */
+  RpcError admit(long authKeyId, String method, long nowMillis) {
+    if (rateRules.isEmpty() && concurrencyRules.isEmpty()) {
+      return null;
+    }
+    String key = authKeyId + "/" + method;
+    RateRule rate = rateRules.get(method);
+    if (rate != null) {
+      ArrayDeque<Long> times = callTimes.computeIfAbsent(key, k -> new ArrayDeque<>());
+      synchronized (times) {
+        while (!times.isEmpty() && times.peekFirst() <= nowMillis - rate.windowMillis()) {
+          times.pollFirst();
+        }
+        if (times.size() >= rate.calls()) {
+          long waitMillis = times.peekFirst() + rate.windowMillis() - nowMillis;
+          return flood(rate.premium(), (int) Math.max(1, (waitMillis + 999) / 1000));
+        }
+        times.addLast(nowMillis);
+      }
+    }
+    ConcurrencyRule concurrency = concurrencyRules.get(method);
+    if (concurrency != null) {
+      AtomicInteger n = inFlight.computeIfAbsent(key, k -> new AtomicInteger());
+      if (n.incrementAndGet() > concurrency.maxInFlight()) {
+        n.decrementAndGet();
+        return flood(concurrency.premium(), concurrency.waitSeconds());
+      }
+    }
+    return null;
+  }
+
+  /** Ends an admitted call. */
+  void release(long authKeyId, String method) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    AtomicInteger n = inFlight.get(authKeyId + "/" + method);
+    if (n != null) {
+      n.updateAndGet(v -> Math.max(0, v - 1));
+    }
+  }
+
+  private static RpcError flood(boolean premium, int seconds) {
+    return new RpcError(420, (premium ? "FLOOD_PREMIUM_WAIT_" : "FLOOD_WAIT_") + seconds);
   }
 }

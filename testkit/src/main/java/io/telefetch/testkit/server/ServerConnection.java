@@ -358,15 +358,26 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     TlMethod<?> call = inner;
     dc.recorder().record(new RecordedRequest(dc.id(), call, session.key.authKey().id(), connectionId));
     CallContext context = new CallContext(dc, session.key, session.id, msgId, connectionId, layer);
+    long keyId = session.key.authKey().id();
+    RpcError flood = dc.faults().admit(keyId, call.tlName(), dc.clock().millis());
     CompletableFuture<Object> result;
-    try {
-      result = dc.handler().handle(context, call);
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
+    if (flood != null) {
+      result = CompletableFuture.failedFuture(flood);
+    } else {
+      try {
+        result = dc.handler().handle(context, call);
+      } catch (RuntimeException e) {
+        result = CompletableFuture.failedFuture(e);
+      }
     }
     long delay = dc.latency().toMillis();
     result.whenComplete((value, error) -> {
-      Runnable reply = () -> reply(session, msgId, call, value, error);
+      Runnable reply = () -> {
+        if (flood == null) {
+          dc.faults().release(keyId, call.tlName());
+        }
+        reply(session, msgId, call, value, error);
+      };
       if (delay > 0) {
         ctx.executor().schedule(reply, delay, TimeUnit.MILLISECONDS);
       } else {

@@ -1,0 +1,181 @@
+package io.telefetch.examples;
+
+import io.telefetch.media.FetchOptions;
+import io.telefetch.media.MediaFetcher;
+import io.telefetch.media.MediaFile;
+import io.telefetch.media.MediaFiles;
+import io.telefetch.mtproto.client.DcOption;
+import io.telefetch.mtproto.client.DcOptions;
+import io.telefetch.mtproto.client.Login;
+import io.telefetch.mtproto.client.TelegramClient;
+import io.telefetch.testkit.TestCluster;
+import io.telefetch.testkit.server.DcServer;
+import io.telefetch.testkit.world.FileContent;
+import io.telefetch.testkit.world.World;
+import io.telefetch.testkit.world.WorldChannel;
+import io.telefetch.testkit.world.WorldDocument;
+import io.telefetch.testkit.world.WorldUser;
+import io.telefetch.tl.api.Channel;
+import io.telefetch.tl.api.InputChannel;
+import io.telefetch.tl.api.InputMessageID;
+import io.telefetch.tl.api.MessageType;
+import io.telefetch.tl.api.channels.GetMessages;
+import io.telefetch.tl.api.contacts.ResolveUsername;
+import io.telefetch.tl.api.contacts.ResolvedPeer;
+import io.telefetch.tl.api.messages.ChannelMessages;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code telefetch demo}: starts an in-process Telegram (testkit: 3 DCs and a CDN), logs in as a
+ * bot, resolves {@code @telefetch_demo}, downloads its files — one stored on a DC other than the
+ * bot's home (FILE_MIGRATE), one served through the CDN — with a progress bar, checks their
+ * SHA-256 and prints the throughput.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Download media from an in-process Telegram (testkit) and verify it.")
+final class DemoCommand implements Callable<Integer> {
+  private static final long MIB = 1 << 20;
+
+  @Option(names = "--size-mib", defaultValue = "128", description = "size of the main video in MiB (default ${DEFAULT-VALUE})")
+  long sizeMib;
+
+  @Option(names = "--cdn-size-mib", defaultValue = "32", description = "size of the CDN-served file in MiB (default ${DEFAULT-VALUE})")
+  long cdnSizeMib;
+
+  @Option(names = "--out", description = "directory for the downloads (default: a temporary directory, deleted afterwards)")
+  Path out;
+
+  @Option(names = "--window", defaultValue = "8", description = "max parts in flight (default ${DEFAULT-VALUE})")
+  int window;
+
+  @Option(names = "--connections", defaultValue = "4", description = "download connections per DC (default ${DEFAULT-VALUE})")
+  int connections;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream o = System.out;
+    boolean tempDir = out == null;
+    Path dir = tempDir ? Files.createTempDirectory("telefetch-demo") : Files.createDirectories(out);
+    o.println("Starting testkit: 3 DCs and a CDN DC on loopback...");
+    try (TestCluster cluster = TestCluster.builder().dcs(3).cdn(true).build().start()) {
+      World world = cluster.world();
+      WorldUser bot = world.bot("telefetch_demo_bot").dc(1).create();
+      WorldChannel channel = world.channel("telefetch_demo").title("Telefetch demo").dc(1).create();
+      WorldDocument video = world.video("demo.mp4", FileContent.seeded(2026, sizeMib * MIB)).dc(2)
+          .video(120, 1920, 1080, true).create();
+      WorldDocument cdnFile = world.video("cdn.mp4", FileContent.seeded(2027, cdnSizeMib * MIB)).dc(2).cdn(true)
+          .cdnReuploadNeeded(true).create();
+      int videoPost = world.post(channel).text("A video stored on DC 2").media(video).create().id();
+      int cdnPost = world.post(channel).text("A popular video served by the CDN").media(cdnFile).create().id();
+
+      List<DcOption> options = new ArrayList<>();
+      for (DcServer dc : cluster.dcs()) {
+        if (!dc.mediaOnly() && !dc.cdn()) {
+          options.add(DcOption.of(dc.id(), dc.host(), dc.port()));
+        }
+      }
+      try (TelegramClient client = TelegramClient.builder()
+          .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
+          .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1)
+          .downloadConnections(connections).callTimeout(Duration.ofSeconds(60))
+          .build()) {
+        long t0 = System.nanoTime();
+        client.login(Login.botToken(bot.botToken().orElseThrow())).join();
+        o.printf("Logged in as @%s on DC %d (key exchange + login in %d ms)%n", bot.username().orElse("?"),
+            client.mainDc(), (System.nanoTime() - t0) / 1_000_000);
+
+        ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername("telefetch_demo", null)).join();
+        Channel ch = (Channel) peer.chats().get(0);
+        InputChannel input = new InputChannel(ch.id(), ch.accessHash());
+        o.printf("Resolved @telefetch_demo: \"%s\" (id %d)%n", ch.title(), ch.id());
+
+        MediaFetcher fetcher = MediaFetcher.create(client, FetchOptions.builder().window(Math.min(4, window), window).build());
+        boolean allOk = true;
+        for (int[] post : new int[][] {{videoPost}, {cdnPost}}) {
+          Supplier<CompletableFuture<MessageType>> fetch = () -> client
+              .invoke(new GetMessages(input, List.of(new InputMessageID(post[0]))))
+              .thenApply(r -> ((ChannelMessages) r).messages().get(0));
+          MediaFile file = MediaFiles.of(fetch.get().join(), fetch);
+          WorldDocument doc = post[0] == videoPost ? video : cdnFile;
+          allOk &= download(o, fetcher, file, doc, dir);
+        }
+        o.println(allOk ? "All files verified." : "VERIFICATION FAILED");
+        return allOk ? 0 : 1;
+      }
+    } finally {
+      if (tempDir) {
+        try (var files = Files.list(dir)) {
+          for (Path p : files.toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+        Files.deleteIfExists(dir);
+      }
+    }
+  }
+
+  private static boolean download(PrintStream o, MediaFetcher fetcher, MediaFile file, WorldDocument doc, Path dir)
+      throws Exception {
+    String name = file.fileName().orElse("file");
+    o.printf("%n%s: %d MiB on DC %d%s%n", name, file.size() / MIB, file.dcId(), doc.cdn() ? ", CDN-served" : "");
+    Path target = dir.resolve(name);
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    int[] window = {0};
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(file.size())
+        .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", MIB).showSpeed().setUpdateIntervalMillis(200)
+        .build()) {
+      fetcher.download(file).withProgress(p -> {
+        bar.stepTo(p.bytesDone());
+        window[0] = p.window();
+        bar.setExtraMessage("window " + p.window());
+      }).toPath(target).join();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    String expected = sha256(doc.content().openStream(), doc.size());
+    String actual;
+    try (InputStream in = Files.newInputStream(target)) {
+      actual = sha256(in, Long.MAX_VALUE);
+    }
+    boolean ok = expected.equals(actual);
+    o.printf("  %.1f MB/s (%.2f s, process CPU %.2f s, final window %d), SHA-256 %s %s%n", file.size() / 1e6 / seconds,
+        seconds, cpu, window[0], actual.substring(0, 16) + "...", ok ? "matches" : "DOES NOT MATCH " + expected);
+    return ok;
+  }
+
+  private static long cpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static String sha256(InputStream in, long limit) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[1 << 16];
+    long left = limit;
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      sha.update(buf, 0, n);
+      left -= n;
+    }
+    in.close();
+    return HexFormat.of().formatHex(sha.digest());
+  }
+}

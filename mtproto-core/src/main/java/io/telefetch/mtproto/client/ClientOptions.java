@@ -1,0 +1,523 @@
+package io.telefetch.mtproto.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.rpc.FloodWaitInterceptor;
+import io.telefetch.mtproto.rpc.LoggingInterceptor;
+import io.telefetch.mtproto.rpc.RetryInterceptor;
+import io.telefetch.mtproto.rpc.RpcInterceptor;
+import io.telefetch.mtproto.rpc.Scheduler;
+import io.telefetch.mtproto.transport.ClientTransportConfig;
+import io.telefetch.mtproto.transport.TransportKind;
+import io.telefetch.tl.api.ApiSchema;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The immutable options of a {@link TelegramClient}. Start from {@link TelegramClient#builder()}
+ * (or {@link #newBuilder()} for a variant); {@link Builder#build()} creates the client.
+ */
+public final class ClientOptions {
+  final int apiId;
+  final String apiHash;
+  final String deviceModel;
+  final String systemVersion;
+  final String appVersion;
+  final String systemLangCode;
+  final String langPack;
+  final String langCode;
+  final int layer;
+  final DcOptions dcOptions;
+  final boolean testMode;
+  final int mainDc;
+  final boolean preferIpv6;
+  final ClientTransportConfig transport;
+  final RsaKeys rsaKeys;
+  final Proxy proxy;
+  final SessionStore sessionStore;
+  final EventLoopGroup eventLoopGroup;
+  final int ioThreads;
+  final Executor callbackExecutor;
+  final Clock clock;
+  final SecureRandom random;
+  final Scheduler scheduler;
+  final UpdateListener updateListener;
+  final List<RpcInterceptor> interceptors;
+  final Duration floodWaitThreshold;
+  final int maxFloodWaits;
+  final int maxRetries;
+  final Duration retryBaseDelay;
+  final Duration retryMaxDelay;
+  final boolean logging;
+  final int mainConnections;
+  final int downloadConnections;
+  final Duration idleTimeout;
+  final Duration callTimeout;
+  final Duration connectTimeout;
+  final Duration pingInterval;
+  final int zeroCopyThreshold;
+
+  private ClientOptions(Builder b) {
+    this.apiId = b.apiId;
+    this.apiHash = b.apiHash;
+    this.deviceModel = b.deviceModel;
+    this.systemVersion = b.systemVersion;
+    this.appVersion = b.appVersion;
+    this.systemLangCode = b.systemLangCode;
+    this.langPack = b.langPack;
+    this.langCode = b.langCode;
+    this.layer = b.layer;
+    this.dcOptions = b.dcOptions;
+    this.testMode = b.testMode;
+    this.mainDc = b.mainDc != 0 ? b.mainDc : defaultMainDc(b.dcOptions);
+    this.preferIpv6 = b.preferIpv6;
+    this.transport = b.transport;
+    this.rsaKeys = b.rsaKeys != null ? b.rsaKeys : (b.testMode ? RsaKeys.test() : RsaKeys.production());
+    this.proxy = b.proxy;
+    this.sessionStore = b.sessionStore != null ? b.sessionStore : SessionStore.inMemory();
+    this.eventLoopGroup = b.eventLoopGroup;
+    this.ioThreads = b.ioThreads;
+    this.callbackExecutor = b.callbackExecutor;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.scheduler = b.scheduler;
+    this.updateListener = b.updateListener;
+    this.interceptors = List.copyOf(b.interceptors);
+    this.floodWaitThreshold = b.floodWaitThreshold;
+    this.maxFloodWaits = b.maxFloodWaits;
+    this.maxRetries = b.maxRetries;
+    this.retryBaseDelay = b.retryBaseDelay;
+    this.retryMaxDelay = b.retryMaxDelay;
+    this.logging = b.logging;
+    this.mainConnections = b.mainConnections;
+    this.downloadConnections = b.downloadConnections;
+    this.idleTimeout = b.idleTimeout;
+    this.callTimeout = b.callTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.pingInterval = b.pingInterval;
+    this.zeroCopyThreshold = b.zeroCopyThreshold;
+  }
+
+  private static int defaultMainDc(DcOptions options) {
+    List<Integer> ids = options.dcIds().stream().filter(id -> !options.isCdn(id)).toList();
+    if (ids.isEmpty()) {
+      throw new IllegalStateException("the DC list has no usable DC: " + options);
+    }
+    return ids.contains(2) ? 2 : ids.get(0);
+  }
+
+  /** A builder holding these options. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.apiId = apiId;
+    b.apiHash = apiHash;
+    b.deviceModel = deviceModel;
+    b.systemVersion = systemVersion;
+    b.appVersion = appVersion;
+    b.systemLangCode = systemLangCode;
+    b.langPack = langPack;
+    b.langCode = langCode;
+    b.layer = layer;
+    b.dcOptions = dcOptions;
+    b.testMode = testMode;
+    b.mainDc = mainDc;
+    b.preferIpv6 = preferIpv6;
+    b.transport = transport;
+    b.rsaKeys = rsaKeys;
+    b.proxy = proxy;
+    b.sessionStore = sessionStore;
+    b.eventLoopGroup = eventLoopGroup;
+    b.ioThreads = ioThreads;
+    b.callbackExecutor = callbackExecutor;
+    b.clock = clock;
+    b.random = random;
+    b.scheduler = scheduler;
+    b.updateListener = updateListener;
+    b.interceptors.addAll(interceptors);
+    b.floodWaitThreshold = floodWaitThreshold;
+    b.maxFloodWaits = maxFloodWaits;
+    b.maxRetries = maxRetries;
+    b.retryBaseDelay = retryBaseDelay;
+    b.retryMaxDelay = retryMaxDelay;
+    b.logging = logging;
+    b.mainConnections = mainConnections;
+    b.downloadConnections = downloadConnections;
+    b.idleTimeout = idleTimeout;
+    b.callTimeout = callTimeout;
+    b.connectTimeout = connectTimeout;
+    b.pingInterval = pingInterval;
+    b.zeroCopyThreshold = zeroCopyThreshold;
+    return b;
+  }
+
+  /**
+   * The interceptor chain, outermost first: the added interceptors, then logging, flood-wait
+   * sleeping and retries as configured.
+   */
+  List<RpcInterceptor> interceptorChain() {
+    List<RpcInterceptor> chain = new ArrayList<>(interceptors);
+    if (logging) {
+      chain.add(new LoggingInterceptor());
+    }
+    if (!floodWaitThreshold.isZero() && maxFloodWaits > 0) {
+      chain.add(new FloodWaitInterceptor(floodWaitThreshold, maxFloodWaits, scheduler));
+    }
+    if (maxRetries > 0) {
+      chain.add(new RetryInterceptor(maxRetries, retryBaseDelay, retryMaxDelay, random, scheduler));
+    }
+    return chain;
+  }
+
+  public int apiId() {
+    return apiId;
+  }
+
+  public DcOptions dcOptions() {
+    return dcOptions;
+  }
+
+  public boolean testMode() {
+    return testMode;
+  }
+
+  /** The home DC used until the session store or a migration says otherwise. */
+  public int mainDc() {
+    return mainDc;
+  }
+
+  public ClientTransportConfig transport() {
+    return transport;
+  }
+
+  /** The proxy, or null for direct connections. */
+  public Proxy proxy() {
+    return proxy;
+  }
+
+  public SessionStore sessionStore() {
+    return sessionStore;
+  }
+
+  public int mainConnections() {
+    return mainConnections;
+  }
+
+  public int downloadConnections() {
+    return downloadConnections;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** Never shows the api_hash. */
+  @Override
+  public String toString() {
+    return "ClientOptions[apiId=" + apiId + ", layer=" + layer + ", " + (testMode ? "test, " : "") + "mainDc=" + mainDc
+        + ", " + transport + (proxy != null ? ", " + proxy : "") + ", " + sessionStore + ", pools " + mainConnections
+        + "+" + downloadConnections + "]";
+  }
+
+  /** Builds {@link ClientOptions} and the {@link TelegramClient} with them. */
+  public static final class Builder {
+    private int apiId;
+    private String apiHash;
+    private String deviceModel = System.getProperty("os.arch", "unknown") + " Java";
+    private String systemVersion = System.getProperty("os.name", "unknown") + " " + System.getProperty("os.version", "");
+    private String appVersion = "Telefetch 0.1.0";
+    private String systemLangCode = "en";
+    private String langPack = "";
+    private String langCode = "en";
+    private int layer = ApiSchema.LAYER;
+    private DcOptions dcOptions = DcOptions.production();
+    private boolean testMode;
+    private int mainDc;
+    private boolean preferIpv6;
+    private ClientTransportConfig transport = ClientTransportConfig.of(TransportKind.INTERMEDIATE);
+    private RsaKeys rsaKeys;
+    private Proxy proxy;
+    private SessionStore sessionStore;
+    private EventLoopGroup eventLoopGroup;
+    private int ioThreads = 2;
+    private Executor callbackExecutor = ForkJoinPool.commonPool();
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom random = new SecureRandom();
+    private Scheduler scheduler = Scheduler.system();
+    private UpdateListener updateListener;
+    private final List<RpcInterceptor> interceptors = new ArrayList<>();
+    private Duration floodWaitThreshold = Duration.ofSeconds(60);
+    private int maxFloodWaits = 3;
+    private int maxRetries = 3;
+    private Duration retryBaseDelay = Duration.ofMillis(200);
+    private Duration retryMaxDelay = Duration.ofSeconds(10);
+    private boolean logging = true;
+    private int mainConnections = 1;
+    private int downloadConnections = 4;
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration pingInterval = Duration.ofSeconds(60);
+    private int zeroCopyThreshold = 64 << 10;
+
+    Builder() {}
+
+    /** The app's api_id from my.telegram.org. Required. */
+    public Builder apiId(int apiId) {
+      this.apiId = apiId;
+      return this;
+    }
+
+    /** The app's api_hash from my.telegram.org. Required. */
+    public Builder apiHash(String apiHash) {
+      this.apiHash = Objects.requireNonNull(apiHash, "apiHash");
+      return this;
+    }
+
+    /** Device and app information sent in initConnection. */
+    public Builder deviceInfo(String deviceModel, String systemVersion, String appVersion) {
+      this.deviceModel = Objects.requireNonNull(deviceModel);
+      this.systemVersion = Objects.requireNonNull(systemVersion);
+      this.appVersion = Objects.requireNonNull(appVersion);
+      return this;
+    }
+
+    /** Language information sent in initConnection (defaults "en", "", "en"). */
+    public Builder langInfo(String systemLangCode, String langPack, String langCode) {
+      this.systemLangCode = Objects.requireNonNull(systemLangCode);
+      this.langPack = Objects.requireNonNull(langPack);
+      this.langCode = Objects.requireNonNull(langCode);
+      return this;
+    }
+
+    /** The API layer sent in invokeWithLayer (default: the generated schema's). */
+    public Builder layer(int layer) {
+      this.layer = layer;
+      return this;
+    }
+
+    /** Telegram's production DCs and RSA key (the default). */
+    public Builder production() {
+      this.dcOptions = DcOptions.production();
+      this.testMode = false;
+      return this;
+    }
+
+    /** Telegram's test DCs: the test DC list and RSA key, key exchange with dc + 10000. */
+    public Builder testServers() {
+      this.dcOptions = DcOptions.test();
+      this.testMode = true;
+      return this;
+    }
+
+    /**
+     * An explicit DC list (for example a test cluster's loopback addresses): the bootstrap list,
+     * refreshed from help.getConfig. Keys are created with the plain DC id.
+     */
+    public Builder dcOptions(DcOptions options) {
+      this.dcOptions = Objects.requireNonNull(options, "options");
+      this.testMode = false;
+      return this;
+    }
+
+    /** The home DC to start from when the session store has none (default: 2 if listed, else the lowest id). */
+    public Builder mainDc(int dc) {
+      this.mainDc = dc;
+      return this;
+    }
+
+    /** Prefer IPv6 addresses when the DC list has them (default false). */
+    public Builder preferIpv6(boolean preferIpv6) {
+      this.preferIpv6 = preferIpv6;
+      return this;
+    }
+
+    /**
+     * The transport (default intermediate, not obfuscated). An obfuscated configuration gets each
+     * connection's DC id in its header; one with an MTProxy secret talks to DCs that accept it.
+     */
+    public Builder transport(ClientTransportConfig transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** The RSA keys trusted for key creation (default: Telegram's production or test key). */
+    public Builder rsaKeys(RsaKeys keys) {
+      this.rsaKeys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** A SOCKS5 proxy or MTProxy for every connection; null for direct connections. */
+    public Builder proxy(Proxy proxy) {
+      this.proxy = proxy;
+      return this;
+    }
+
+    /** Where keys and the login are kept (default: in memory). */
+    public Builder sessionStore(SessionStore store) {
+      this.sessionStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The Netty event loop group for connections; the client never shuts it down. Without one the
+     * client creates its own ({@link #ioThreads} daemon threads) and shuts it down on close.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.eventLoopGroup = group;
+      return this;
+    }
+
+    /** Threads of the client's own event loop group (default 2). */
+    public Builder ioThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ioThreads must be positive");
+      }
+      this.ioThreads = n;
+      return this;
+    }
+
+    /** Where result futures and listeners run (default: the common ForkJoinPool), never on an I/O thread. */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Randomness for keys, nonces, padding, SRP and retry jitter. */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Delays (flood waits, retry backoff, QR polling); tests inject one that does not really wait. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Receives pushed updates; null ignores them. */
+    public Builder updateListener(UpdateListener listener) {
+      this.updateListener = listener;
+      return this;
+    }
+
+    /** Adds an interceptor; added ones run outermost, in the order added, before the built-in ones. */
+    public Builder addInterceptor(RpcInterceptor interceptor) {
+      this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * FLOOD_WAIT_X up to {@code threshold} is slept through and the call repeated, at most {@code
+     * maxWaits} times per call; zero disables it (default 60 s, 3 waits).
+     */
+    public Builder floodWait(Duration threshold, int maxWaits) {
+      this.floodWaitThreshold = Objects.requireNonNull(threshold, "threshold");
+      this.maxFloodWaits = maxWaits;
+      return this;
+    }
+
+    /**
+     * Retries of 500-class and negative errors with exponential backoff and full jitter; {@code
+     * maxRetries} 0 disables them (default 3, 200 ms to 10 s).
+     */
+    public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
+      this.maxRetries = maxRetries;
+      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
+      this.retryMaxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+      return this;
+    }
+
+    /** Logs every call at DEBUG ({@code io.telefetch.rpc}); default on. */
+    public Builder logging(boolean logging) {
+      this.logging = logging;
+      return this;
+    }
+
+    /** Connections per DC for ordinary calls (default 1). */
+    public Builder mainConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("at least one connection");
+      }
+      this.mainConnections = n;
+      return this;
+    }
+
+    /** Connections per DC for file transfer (default 4). */
+    public Builder downloadConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("at least one connection");
+      }
+      this.downloadConnections = n;
+      return this;
+    }
+
+    /** Connections without a call for this long are closed (default 5 minutes); zero keeps them. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long a call waits for its answer (default 30 s). */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Keep-alive ping interval per connection (default 60 s); zero disables pings. */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * On file-transfer connections ({@link DcClient#invoke}), {@code bytes} fields at least this
+     * long are decoded as zero-copy slices that the caller must release ({@link
+     * io.telefetch.tl.TlObjects#releaseSlices}); default 64 KiB, {@link Integer#MAX_VALUE} for
+     * always-heap copies. Ordinary calls always get heap copies.
+     */
+    public Builder zeroCopyThreshold(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("zeroCopyThreshold must be positive");
+      }
+      this.zeroCopyThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalStateException when api_id or api_hash is missing
+     */
+    public ClientOptions buildOptions() {
+      if (apiId == 0 || apiHash == null) {
+        throw new IllegalStateException("apiId and apiHash are required");
+      }
+      return new ClientOptions(this);
+    }
+
+    /** A new client with these options; it connects lazily, on the first call. */
+    public TelegramClient build() {
+      return TelegramClient.create(buildOptions());
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.telefetch.mtproto.client;
+
+import io.telefetch.tl.TlMethod;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An authorised handle on one data center for file transfer: the five methods the downloader
+ * needs from the client (gotd's {@code downloader.Client} idea), so it can be tested with a fake.
+ * Get one from {@link TelegramClient#dc(int)}; {@code client.dc(client.mainDc())} is the home DC.
+ *
+ * <p>Handles are cheap and thread-safe. The first call through a handle on a DC other than the
+ * home DC exports the account's authorization there ({@code auth.exportAuthorization} on the home
+ * DC, {@code auth.importAuthorization} on this one); that happens once per DC and session, shared
+ * by every concurrent caller, never once per call or per file.
+ */
+public interface DcClient {
+
+  /** The DC this handle talks to. */
+  int dcId();
+
+  /**
+   * Sends {@code method} to {@link #dcId()} over the DC's file-transfer connections (a media-only
+   * address when the DC has one), through the client's interceptors. Errors are typed as {@link
+   * TelegramClient#invoke(TlMethod)} documents; FILE_MIGRATE_X is surfaced as a {@link
+   * io.telefetch.mtproto.rpc.MigrateException} for the caller to follow with {@link #dc(int)}.
+   *
+   * <p>Large {@code bytes} fields of the result (at least {@link
+   * ClientOptions.Builder#zeroCopyThreshold}, 64 KiB by default: file parts) are zero-copy slices of
+   * the received buffer: the caller owns them and releases them with {@link
+   * io.telefetch.tl.TlObjects#releaseSlices} (or {@link io.telefetch.tl.TlBytes#release()}) once
+   * consumed. Cancelling the future cancels the request on its connection and any retry.
+   */
+  <R> CompletableFuture<R> invoke(TlMethod<R> method);
+
+  /**
+   * Sends {@code method} to the account's home DC over its ordinary connection, for calls that
+   * belong there (upload.reuploadCdnFile, help.getCdnConfig, refetching a message...).
+   */
+  <R> CompletableFuture<R> invokeMain(TlMethod<R> method);
+
+  /** The handle on DC {@code dcId}; nothing is sent until it is used. */
+  DcClient dc(int dcId);
+
+  /**
+   * The handle on CDN DC {@code dcId} (from {@code upload.fileCdnRedirect}): its auth key is
+   * created trusting only the RSA keys {@code help.getCdnConfig} lists for it, no authorization is
+   * imported, nothing private is sent in initConnection and its updates are ignored. Only
+   * {@code upload.getCdnFile} belongs there.
+   */
+  DcClient cdn(int dcId);
+}

@@ -1,0 +1,234 @@
+package io.telefetch.mtproto.client;
+
+import io.telefetch.mtproto.connection.MtprotoConnection;
+import io.telefetch.mtproto.crypto.AuthKey;
+import io.telefetch.tl.TlMethod;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the client holds for one DC: its auth key (created once, by the first connection,
+ * then shared by every other connection of both pools), whether the account's authorization was
+ * imported onto that key, and its two connection pools.
+ */
+final class DcState {
+  private static final Logger LOG = LoggerFactory.getLogger(DcState.class);
+
+  final int id;
+  final boolean cdn;
+  private final ClientOptions options;
+  private final Connector connector;
+  private final DcDirectory directory;
+  private final SessionKeeper session;
+  private final Map<Purpose, ConnectionPool> pools = new EnumMap<>(Purpose.class);
+
+  // written under this; read without it only by isCurrentKey (called under pool locks)
+  private volatile SessionData.DcKey key;
+  // guarded by this
+  private CompletableFuture<Void> keyCreation;
+  private CompletableFuture<Void> authorization;
+  private boolean closed;
+
+  DcState(int id, boolean cdn, ClientOptions options, Connector connector, DcDirectory directory, SessionKeeper session) {
+    this.id = id;
+    this.cdn = cdn;
+    this.options = options;
+    this.connector = connector;
+    this.directory = directory;
+    this.session = session;
+    this.key = session.current().key(id).orElse(null);
+  }
+
+  /** Sends {@code method} on this DC's {@code purpose} pool. */
+  <R> CompletableFuture<R> invoke(Purpose purpose, TlMethod<R> method, CallScope scope) {
+    return pool(purpose).invoke(method, scope, (c, e) -> {
+      if (Failures.keyNotFound(e)) {
+        onKeyLost(c.authKey());
+      }
+    });
+  }
+
+  synchronized ConnectionPool pool(Purpose purpose) {
+    return pools.computeIfAbsent(purpose, p -> new ConnectionPool("DC " + id + (cdn ? " (CDN) " : " ") + p,
+        p == Purpose.MAIN ? options.mainConnections : options.downloadConnections,
+        () -> connect(p), this::onConnectionClosed, c -> isCurrentKey(c.authKey())));
+  }
+
+  /** Opens a connection for {@code purpose}: creates the DC's key if it has none, else reuses it. */
+  private CompletableFuture<MtprotoConnection> connect(Purpose purpose) {
+    CompletableFuture<DcOption> address = directory.resolve(id, purpose, cdn);
+    CompletableFuture<io.telefetch.mtproto.crypto.RsaKeys> keys = cdn ? directory.cdnKeys(id)
+        : CompletableFuture.completedFuture(options.rsaKeys);
+    return address.thenCombine(keys, (a, k) -> new Object[] {a, k})
+        .thenCompose(ak -> connectWithKey(purpose, (DcOption) ak[0], (io.telefetch.mtproto.crypto.RsaKeys) ak[1]));
+  }
+
+  private CompletableFuture<MtprotoConnection> connectWithKey(Purpose purpose, DcOption address,
+      io.telefetch.mtproto.crypto.RsaKeys rsa) {
+    CompletableFuture<Void> creation;
+    boolean create = false;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+      }
+      if (key != null) {
+        SessionData.DcKey k = key;
+        return connector.connect(id, purpose, address, cdn, rsa, k);
+      }
+      if (keyCreation == null) {
+        keyCreation = new CompletableFuture<>();
+        create = true;
+      }
+      creation = keyCreation;
+    }
+    if (!create) {
+      return creation.thenCompose(v -> connectWithKey(purpose, address, rsa));
+    }
+    LOG.debug("DC {}: creating an auth key via {}", id, address);
+    return connector.connect(id, purpose, address, cdn, rsa, null).whenComplete((c, e) -> {
+      synchronized (this) {
+        if (keyCreation == creation) {
+          keyCreation = null;
+        }
+        if (e == null) {
+          key = new SessionData.DcKey(id, c.authKey(), c.serverSalt(), c.timeOffsetMillis(), false);
+          authorization = null;
+        }
+      }
+      if (e != null) {
+        creation.completeExceptionally(e);
+      } else {
+        SessionData.DcKey created = currentKey();
+        session.update(s -> s.withKey(created));
+        LOG.debug("DC {}: auth key {} created", id, created.authKey());
+        creation.complete(null);
+      }
+    });
+  }
+
+  /** The DC no longer knows {@code lost}: forget it (and its authorization) so the next connection creates a new one. */
+  void onKeyLost(AuthKey lost) {
+    List<ConnectionPool> toClose;
+    synchronized (this) {
+      if (key == null || !key.authKey().equals(lost)) {
+        return; // already replaced
+      }
+      LOG.info("DC {}: auth key {} unknown to the server (-404); a new key will be created", id, lost);
+      key = null;
+      authorization = null;
+      toClose = new ArrayList<>(pools.values());
+    }
+    session.update(s -> s.withoutKey(id));
+    toClose.forEach(ConnectionPool::closeStale);
+  }
+
+  private void onConnectionClosed(MtprotoConnection c) {
+    synchronized (this) {
+      if (key != null && key.authKey().equals(c.authKey())) {
+        key = new SessionData.DcKey(id, key.authKey(), c.serverSalt(), c.timeOffsetMillis(), key.authorized());
+      }
+    }
+  }
+
+  /** Lock-free: pools call it while holding their own lock. */
+  private boolean isCurrentKey(AuthKey k) {
+    SessionData.DcKey current = key;
+    return current != null && current.authKey().equals(k);
+  }
+
+  synchronized SessionData.DcKey currentKey() {
+    return key;
+  }
+
+  /** The key with the salt and clock offset of a live connection, for saving. */
+  SessionData.DcKey keyForSaving() {
+    List<ConnectionPool> all;
+    synchronized (this) {
+      if (key == null) {
+        return null;
+      }
+      all = new ArrayList<>(pools.values());
+    }
+    List<MtprotoConnection> open = new ArrayList<>();
+    all.forEach(p -> open.addAll(p.openConnections()));
+    for (MtprotoConnection c : open) {
+      onConnectionClosed(c);
+    }
+    return currentKey();
+  }
+
+  // ---- authorization (see Authorizations)
+
+  synchronized CompletableFuture<Void> authorization() {
+    return authorization;
+  }
+
+  synchronized void authorization(CompletableFuture<Void> f) {
+    authorization = f;
+  }
+
+  synchronized boolean keyAuthorized() {
+    return key != null && key.authorized();
+  }
+
+  /** The account's authorization is now on this key (imported, or the key logged in before a migration). */
+  void markAuthorized(AuthKey onKey) {
+    SessionData.DcKey updated;
+    synchronized (this) {
+      if (key == null || !key.authKey().equals(onKey)) {
+        return;
+      }
+      key = key.withAuthorized(true);
+      updated = key;
+    }
+    session.update(s -> s.withKey(updated));
+  }
+
+  /** The key is no longer authorised (other account, logout, AUTH_KEY_UNREGISTERED). */
+  void resetAuthorization() {
+    SessionData.DcKey updated = null;
+    synchronized (this) {
+      authorization = null;
+      if (key != null && key.authorized()) {
+        key = key.withAuthorized(false);
+        updated = key;
+      }
+    }
+    if (updated != null) {
+      SessionData.DcKey u = updated;
+      session.update(s -> s.withKey(u));
+    }
+  }
+
+  // ---- lifecycle
+
+  void closeIdle(long idleNanos, boolean keepOneMain) {
+    List<Map.Entry<Purpose, ConnectionPool>> all;
+    synchronized (this) {
+      all = new ArrayList<>(pools.entrySet());
+    }
+    for (Map.Entry<Purpose, ConnectionPool> e : all) {
+      e.getValue().closeIdle(idleNanos, keepOneMain && e.getKey() == Purpose.MAIN ? 1 : 0);
+    }
+  }
+
+  CompletableFuture<Void> shutdown() {
+    List<ConnectionPool> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(pools.values());
+    }
+    return CompletableFuture.allOf(all.stream().map(ConnectionPool::shutdown).toArray(CompletableFuture[]::new));
+  }
+
+
+  @Override
+  public String toString() {
+    return "DC " + id + (cdn ? " (CDN)" : "");
+  }
+}

@@ -1,0 +1,167 @@
+package io.telefetch.mtproto.client;
+
+import io.telefetch.mtproto.crypto.AuthKey;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything a client keeps between runs: the home DC, the logged-in user, per DC its auth key,
+ * server salt, clock offset and whether the account's authorization was imported onto that key,
+ * and the DC list with its expiry. Immutable; change it with the {@code with...} methods.
+ *
+ * <p>{@link #toSessionString()} turns it into a portable, versioned text (treat it like a
+ * password: it is the login).
+ */
+public final class SessionData {
+  /** The current format version, written into files and session strings. */
+  public static final int VERSION = 1;
+
+  private static final SessionData EMPTY = new SessionData(0, 0, false, new TreeMap<>(), null, 0);
+
+  private final int mainDc;
+  private final long userId;
+  private final boolean bot;
+  private final Map<Integer, DcKey> keys;
+  private final DcOptions dcOptions;
+  private final long dcOptionsExpires;
+
+  SessionData(int mainDc, long userId, boolean bot, Map<Integer, DcKey> keys, DcOptions dcOptions, long dcOptionsExpires) {
+    this.mainDc = mainDc;
+    this.userId = userId;
+    this.bot = bot;
+    this.keys = Collections.unmodifiableMap(new TreeMap<>(keys));
+    this.dcOptions = dcOptions;
+    this.dcOptionsExpires = dcOptionsExpires;
+  }
+
+  /** Nothing stored: no home DC, no keys, not logged in. */
+  public static SessionData empty() {
+    return EMPTY;
+  }
+
+  /**
+   * One DC's key state.
+   *
+   * @param dcId the DC
+   * @param authKey its permanent auth key
+   * @param serverSalt the last known server salt
+   * @param timeOffsetMillis server time minus local time as last measured
+   * @param authorized whether the account's authorization was imported onto this key (always
+   *     false for the home DC, whose key is the login itself)
+   */
+  public record DcKey(int dcId, AuthKey authKey, long serverSalt, long timeOffsetMillis, boolean authorized) {
+    public DcKey {
+      Objects.requireNonNull(authKey, "authKey");
+    }
+
+    DcKey withAuthorized(boolean value) {
+      return new DcKey(dcId, authKey, serverSalt, timeOffsetMillis, value);
+    }
+  }
+
+  /** The home DC, or 0 when not known yet. */
+  public int mainDc() {
+    return mainDc;
+  }
+
+  /** The logged-in user's id, or 0 when not logged in. */
+  public long userId() {
+    return userId;
+  }
+
+  /** Whether the logged-in account is a bot. */
+  public boolean bot() {
+    return bot;
+  }
+
+  /** The keys by DC id. */
+  public Map<Integer, DcKey> keys() {
+    return keys;
+  }
+
+  /** DC {@code dcId}'s key state, if it has a key. */
+  public Optional<DcKey> key(int dcId) {
+    return Optional.ofNullable(keys.get(dcId));
+  }
+
+  /** The DC list last received from help.getConfig, or null. */
+  public DcOptions dcOptions() {
+    return dcOptions;
+  }
+
+  /** When that list expires (unix seconds), or 0. */
+  public long dcOptionsExpires() {
+    return dcOptionsExpires;
+  }
+
+  public SessionData withMainDc(int dc) {
+    return new SessionData(dc, userId, bot, keys, dcOptions, dcOptionsExpires);
+  }
+
+  /** Logged in as {@code userId} (0: logged out). */
+  public SessionData withUser(long userId, boolean bot) {
+    return new SessionData(mainDc, userId, bot, keys, dcOptions, dcOptionsExpires);
+  }
+
+  public SessionData withKey(DcKey key) {
+    Map<Integer, DcKey> m = new TreeMap<>(keys);
+    m.put(key.dcId(), key);
+    return new SessionData(mainDc, userId, bot, m, dcOptions, dcOptionsExpires);
+  }
+
+  public SessionData withoutKey(int dcId) {
+    Map<Integer, DcKey> m = new TreeMap<>(keys);
+    m.remove(dcId);
+    return new SessionData(mainDc, userId, bot, m, dcOptions, dcOptionsExpires);
+  }
+
+  /** Every key marked as not authorised (after a logout or a change of account). */
+  public SessionData withNoAuthorizations() {
+    Map<Integer, DcKey> m = new TreeMap<>();
+    keys.forEach((id, k) -> m.put(id, k.withAuthorized(false)));
+    return new SessionData(mainDc, userId, bot, m, dcOptions, dcOptionsExpires);
+  }
+
+  public SessionData withDcOptions(DcOptions options, long expires) {
+    return new SessionData(mainDc, userId, bot, keys, options, expires);
+  }
+
+  /**
+   * This state as a portable, versioned string: the format version ({@code 1}) followed by the
+   * base64url encoding of the binary session (the same bytes a session file holds).
+   */
+  public String toSessionString() {
+    return SessionCodec.toSessionString(this);
+  }
+
+  /**
+   * Reads a string made by {@link #toSessionString()}.
+   *
+   * @throws SessionStoreException FOREIGN for another program's string, UNSUPPORTED_VERSION for a
+   *     newer format, CORRUPT for a damaged one
+   */
+  public static SessionData fromSessionString(String text) {
+    return SessionCodec.fromSessionString(text);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SessionData s && s.mainDc == mainDc && s.userId == userId && s.bot == bot
+        && s.keys.equals(keys) && Objects.equals(s.dcOptions, dcOptions) && s.dcOptionsExpires == dcOptionsExpires;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mainDc, userId, bot, keys, dcOptions, dcOptionsExpires);
+  }
+
+  /** Shows key ids only. */
+  @Override
+  public String toString() {
+    return "SessionData[mainDc=" + mainDc + ", user=" + userId + (bot ? " (bot)" : "") + ", keys=" + keys.values().stream()
+        .map(k -> k.dcId() + ":" + k.authKey() + (k.authorized() ? "+auth" : "")).toList() + "]";
+  }
+}

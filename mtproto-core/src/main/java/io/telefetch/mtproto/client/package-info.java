@@ -1,0 +1,12 @@
+/**
+ * The client over many data centers: {@link io.telefetch.mtproto.client.TelegramClient} composes
+ * {@link io.telefetch.mtproto.connection.MtprotoConnection}s into per-DC connection pools (one for
+ * ordinary calls, one for file transfer) that share the DC's auth key, follows the account's home
+ * DC through migrations, exports and imports authorizations once per DC, logs in (bot token, phone
+ * code with 2FA, QR code) and keeps its state in a {@link io.telefetch.mtproto.client.SessionStore}.
+ *
+ * <p>{@link io.telefetch.mtproto.client.DcClient} is the five-method view of the client that the
+ * downloader depends on. Nothing here exposes Netty types. Unless a method says otherwise,
+ * parameters and results are never null.
+ */
+package io.telefetch.mtproto.client;

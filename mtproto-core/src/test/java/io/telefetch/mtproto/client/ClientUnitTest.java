@@ -1,0 +1,148 @@
+package io.telefetch.mtproto.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.telefetch.mtproto.rpc.ConnectionClosedException;
+import io.telefetch.mtproto.rpc.FloodWaitInterceptor;
+import io.telefetch.mtproto.rpc.LoggingInterceptor;
+import io.telefetch.mtproto.rpc.RetryInterceptor;
+import io.telefetch.mtproto.rpc.RpcException;
+import io.telefetch.mtproto.rpc.RpcInterceptor;
+import io.telefetch.mtproto.transport.MtProxySecret;
+import io.telefetch.mtproto.transport.TransportException;
+import io.telefetch.tl.api.UpdateLoginToken;
+import io.telefetch.tl.api.UpdateShort;
+import io.telefetch.tl.api.UpdatesTooLong;
+import io.telefetch.tl.api.help.GetConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Options, lifecycle and classification, without a server. */
+class ClientUnitTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void apiCredentialsAreRequiredAndNeverPrinted() {
+    assertThatThrownBy(() -> TelegramClient.builder().build()).hasMessageContaining("apiId and apiHash");
+    ClientOptions o = TelegramClient.builder().apiId(5).apiHash("0123456789abcdef").buildOptions();
+    assertThat(o.toString()).contains("apiId=5").doesNotContain("0123456789abcdef");
+    assertThat(o.mainDc()).isEqualTo(2);
+    assertThat(o.mainConnections()).isEqualTo(1);
+    assertThat(o.downloadConnections()).isEqualTo(4);
+    assertThat(o.newBuilder().buildOptions().toString()).isEqualTo(o.toString());
+  }
+
+  @Test
+  void mainDcDefaultsToTheListedDcs() {
+    ClientOptions o = TelegramClient.builder().apiId(1).apiHash("h")
+        .dcOptions(DcOptions.of(DcOption.of(3, "127.0.0.1", 1), DcOption.of(5, "127.0.0.1", 2))).buildOptions();
+    assertThat(o.mainDc()).isEqualTo(3);
+    assertThat(TelegramClient.builder().apiId(1).apiHash("h").testServers().buildOptions().testMode()).isTrue();
+  }
+
+  @Test
+  void interceptorChainIsAddedThenLoggingFloodWaitRetry() {
+    RpcInterceptor mine = new RpcInterceptor() {
+      @Override
+      public <R> java.util.concurrent.CompletableFuture<R> intercept(io.telefetch.tl.TlMethod<R> m,
+          io.telefetch.mtproto.rpc.RpcCaller next) {
+        return next.call(m);
+      }
+    };
+    List<RpcInterceptor> chain = TelegramClient.builder().apiId(1).apiHash("h").addInterceptor(mine).buildOptions()
+        .interceptorChain();
+    assertThat(chain).hasSize(4);
+    assertThat(chain.get(0)).isSameAs(mine);
+    assertThat(chain.get(1)).isInstanceOf(LoggingInterceptor.class);
+    assertThat(chain.get(2)).isInstanceOf(FloodWaitInterceptor.class);
+    assertThat(chain.get(3)).isInstanceOf(RetryInterceptor.class);
+    assertThat(TelegramClient.builder().apiId(1).apiHash("h").logging(false).floodWait(Duration.ZERO, 0)
+        .retries(0, Duration.ZERO, Duration.ZERO).buildOptions().interceptorChain()).isEmpty();
+  }
+
+  @Test
+  void closesItsOwnEventLoopGroupButNeverOneItWasGiven() throws Exception {
+    NioEventLoopGroup mine = new NioEventLoopGroup(1);
+    try {
+      TelegramClient given = TelegramClient.builder().apiId(1).apiHash("h").eventLoopGroup(mine).build();
+      given.close();
+      assertThat(mine.isShuttingDown()).isFalse();
+      TelegramClient own = TelegramClient.builder().apiId(1).apiHash("h").build();
+      own.closeAsync().get(5, TimeUnit.SECONDS);
+      assertThat(own.closeAsync()).isDone();
+      assertThatThrownBy(() -> own.invoke(new GetConfig()).join()).hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(own.toString()).contains("closed");
+    } finally {
+      mine.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void refusesToStartOnAnUnusableSessionFile() throws Exception {
+    Path file = dir.resolve("bad.session");
+    Files.writeString(file, "not a session");
+    assertThatThrownBy(() -> TelegramClient.builder().apiId(1).apiHash("h").sessionStore(SessionStore.file(file)).build())
+        .isInstanceOf(SessionStoreException.class).hasMessageContaining("bad.session");
+    assertThat(Files.readString(file)).isEqualTo("not a session");
+  }
+
+  @Test
+  void notLoggedInIsTyped() {
+    try (TelegramClient c = TelegramClient.builder().apiId(1).apiHash("h").build()) {
+      assertThat(c.isLoggedIn()).isFalse();
+      assertThatThrownBy(() -> c.self().join()).hasCauseInstanceOf(LoggedOutException.class);
+      assertThat(c.mainDc()).isEqualTo(2);
+      assertThat(c.session().mainDc()).isEqualTo(2);
+      assertThat(c.dc(4).dcId()).isEqualTo(4);
+      assertThat(c.dc(4).cdn(203).toString()).contains("CDN DC 203");
+      assertThatThrownBy(() -> c.dc(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void updatesFromCdnDcsAreDropped() {
+    List<String> seen = new ArrayList<>();
+    List<String> watched = new ArrayList<>();
+    UpdateDispatcher d = new UpdateDispatcher((dc, u) -> seen.add(dc + ":" + u.tlName()));
+    Runnable unwatch = d.watch(u -> watched.add(u.tlName()));
+    d.dispatch(2, false, new UpdatesTooLong());
+    d.dispatch(203, true, new UpdatesTooLong());
+    d.dispatch(2, false, new UpdateShort(new UpdateLoginToken(), 1));
+    unwatch.run();
+    d.dispatch(2, false, new UpdatesTooLong());
+    assertThat(seen).containsExactly("2:updatesTooLong", "2:updateShort", "2:updatesTooLong");
+    assertThat(watched).containsExactly("updatesTooLong", "updateShort");
+  }
+
+  @Test
+  void failureClassification() {
+    ConnectionClosedException lost = new ConnectionClosedException("closed", TransportException.peerError(-404));
+    assertThat(Failures.keyNotFound(new CompletionException(lost))).isTrue();
+    assertThat(Failures.keyNotFound(new ConnectionClosedException("closed", TransportException.peerError(-429)))).isFalse();
+    assertThat(Failures.keyNotFound(new ConnectionClosedException("closed", null))).isFalse();
+    assertThat(Failures.unregistered(RpcException.of(401, "AUTH_KEY_UNREGISTERED"))).isTrue();
+    assertThat(Failures.unregistered(RpcException.of(401, "SESSION_PASSWORD_NEEDED"))).isFalse();
+    assertThat(Failures.rpcError(new CompletionException(RpcException.of(400, "PHONE_CODE_INVALID")), "PHONE_CODE_INVALID"))
+        .isTrue();
+  }
+
+  @Test
+  void secretsStayOutOfToString() {
+    assertThat(Login.botToken("123:SECRET").toString()).doesNotContain("SECRET");
+    assertThat(Proxy.socks5("h", 1080, "user", "pa55").toString()).contains("user").doesNotContain("pa55");
+    Proxy mt = Proxy.mtProxy("h", 443, MtProxySecret.parse("dd8a96ef6e42a18c21837580cd1c91c5a8"));
+    assertThat(mt.toString()).doesNotContain("8a96ef");
+    assertThat(mt.secret().paddingRequired()).isTrue();
+    assertThatThrownBy(() -> Proxy.socks5("h", 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,150 @@
+package io.telefetch.testkit.launcher;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The JSON a launched cluster describes itself with: the contract for the demo and for foreign
+ * clients (every field is documented in the module README). Values that may not fit a JavaScript
+ * number (RSA fingerprints, access hashes) are decimal strings; JSON field names are snake_case.
+ *
+ * @param dcs every server: main DCs, media-only options, the CDN DC
+ * @param rsa the RSA key clients must trust to create auth keys with the DCs
+ * @param cdnRsa the CDN DC's own key (also in help.getCdnConfig), or null without a CDN
+ * @param apiId the api_id login calls must carry
+ * @param apiHash the api_hash login calls must carry
+ * @param botToken a bot's token for auth.importBotAuthorization
+ * @param webBaseUrl the base of the t.me pages, e.g. {@code http://127.0.0.1:PORT}
+ * @param mtproxySecret the MTProxy secret obfuscated clients must use (hex, {@code dd}-prefixed when
+ *     padding is required), or null
+ * @param guestAccess whether clients that never logged in may read public channels and download
+ * @param channels the seeded channels
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LaunchConfig(
+    @JsonProperty("dcs") List<Dc> dcs,
+    @JsonProperty("rsa") Rsa rsa,
+    @JsonProperty("cdn_rsa") Rsa cdnRsa,
+    @JsonProperty("api_id") int apiId,
+    @JsonProperty("api_hash") String apiHash,
+    @JsonProperty("bot_token") String botToken,
+    @JsonProperty("web_base_url") String webBaseUrl,
+    @JsonProperty("mtproxy_secret") String mtproxySecret,
+    @JsonProperty("guest_access") boolean guestAccess,
+    @JsonProperty("channels") List<Channel> channels) {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public LaunchConfig {
+    dcs = List.copyOf(dcs);
+    channels = List.copyOf(channels);
+  }
+
+  /**
+   * One server as help.getConfig lists it.
+   *
+   * @param id the DC id (the CDN DC's is 203 by default)
+   * @param host always a loopback address
+   * @param port its TCP port
+   * @param mediaOnly a media-only option of DC {@code id}
+   * @param cdn the CDN DC (serves only upload.getCdnFile; trust {@code cdn_rsa} for it)
+   */
+  public record Dc(
+      @JsonProperty("id") int id,
+      @JsonProperty("host") String host,
+      @JsonProperty("port") int port,
+      @JsonProperty("media_only") boolean mediaOnly,
+      @JsonProperty("cdn") boolean cdn) {}
+
+  /**
+   * An RSA public key.
+   *
+   * @param publicKeyPem PKCS#1 PEM ({@code -----BEGIN RSA PUBLIC KEY-----}), as Telegram publishes keys
+   * @param fingerprint the MTProto fingerprint (low 64 bits of SHA-1 of the TL-serialised key) as a
+   *     signed 64-bit decimal string
+   */
+  public record Rsa(
+      @JsonProperty("public_key_pem") String publicKeyPem,
+      @JsonProperty("fingerprint") String fingerprint) {}
+
+  /**
+   * A seeded channel.
+   *
+   * @param username without {@code @}
+   * @param title the channel title
+   * @param id the channel id (as in peerChannel)
+   * @param accessHash for inputChannel, a signed 64-bit decimal string
+   * @param dc the channel's DC
+   * @param messages its posts, one per file
+   */
+  public record Channel(
+      @JsonProperty("username") String username,
+      @JsonProperty("title") String title,
+      @JsonProperty("id") long id,
+      @JsonProperty("access_hash") String accessHash,
+      @JsonProperty("dc") int dc,
+      @JsonProperty("messages") List<Message> messages) {
+    public Channel {
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /**
+   * A post carrying one file.
+   *
+   * @param id the message id in its channel
+   * @param fileName the document's file name
+   * @param size bytes
+   * @param sha256 SHA-256 of the whole file, lowercase hex
+   * @param dc the DC storing the file (upload.getFile elsewhere answers FILE_MIGRATE)
+   * @param mimeType the document's MIME type
+   * @param cdn whether the file is CDN-served (upload.getFile answers upload.fileCdnRedirect)
+   * @param url the post's t.me page on the web server
+   */
+  public record Message(
+      @JsonProperty("id") int id,
+      @JsonProperty("file_name") String fileName,
+      @JsonProperty("size") long size,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("dc") int dc,
+      @JsonProperty("mime_type") String mimeType,
+      @JsonProperty("cdn") boolean cdn,
+      @JsonProperty("url") String url) {}
+
+  /** The channel with {@code username}, if listed. */
+  public java.util.Optional<Channel> channel(String username) {
+    return channels.stream().filter(c -> c.username().equalsIgnoreCase(username)).findFirst();
+  }
+
+  /** This config as indented JSON. */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Parses the JSON the launcher writes (unknown fields are ignored). */
+  public static LaunchConfig parse(String json) {
+    try {
+      return JSON.readValue(json, LaunchConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a launcher config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the JSON file the launcher wrote with {@code --config-out}. */
+  public static LaunchConfig read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), LaunchConfig.class);
+  }
+}

@@ -1,0 +1,908 @@
+package io.telefetch.testkit.world;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * What the in-process Telegram knows: users and bots, channels and megagroups, their messages,
+ * documents and photos with their bytes, and the server-side state that goes with them (file
+ * references, CDN copies, pending logins). A {@code TestCluster} holds one world and every DC
+ * answers from it.
+ *
+ * <p>Seeding uses builders; values are immutable, the world is thread-safe and may be seeded before
+ * or while the cluster runs:
+ *
+ * <pre>{@code
+ * World world = cluster.world();
+ * WorldUser bot = world.bot("fetch_bot").dc(2).create();
+ * WorldChannel demo = world.channel("telefetch_demo").title("Telefetch demo").dc(2).create();
+ * WorldDocument video = world.video("demo.mp4", FileContent.seeded(42, 64 << 20))
+ *     .dc(2).duration(60).size(1280, 720).cdn(true).create();
+ * WorldMessage post = world.post(demo).text("A video").media(video).create();
+ * byte[] expected = video.content().sha256();
+ * }</pre>
+ *
+ * <p>Ids and access hashes are deterministic for a given seed ({@code TestCluster.Builder.worldSeed}).
+ */
+public final class World {
+  /** The window of {@code upload.getFileHashes} and CDN hashes: 128 KiB. */
+  public static final int HASH_WINDOW = 128 * 1024;
+  /** How many consecutive {@code fileHash}es one hashes call returns. */
+  public static final int HASHES_PER_CALL = 8;
+  /** The code {@code auth.signIn} accepts unless a user has its own. */
+  public static final String DEFAULT_LOGIN_CODE = "12345";
+
+  private static final Pattern USERNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{3,31}");
+  private static final long USER_IDS = 700_000_000L;
+  private static final long CHANNEL_IDS = 1_700_000_000L;
+  private static final long DOCUMENT_IDS = 5_100_000_000_000_000_000L;
+  private static final long PHOTO_IDS = 5_300_000_000_000_000_000L;
+  private static final long GROUPED_IDS = 13_500_000_000_000_000L;
+
+  private final Clock clock;
+  private final SplittableRandom random;
+  private long nextUser = 1;
+  private long nextChannel = 1;
+  private long nextDocument = 1;
+  private long nextPhoto = 1;
+  private long nextGroup = 1;
+
+  private final Map<Long, WorldUser> users = new ConcurrentHashMap<>();
+  private final Map<String, WorldUser> usersByPhone = new ConcurrentHashMap<>();
+  private final Map<String, WorldUser> botsByToken = new ConcurrentHashMap<>();
+  private final Map<Long, WorldChannel> channels = new ConcurrentHashMap<>();
+  private final Map<String, WorldChannel> channelsByInvite = new ConcurrentHashMap<>();
+  private final Map<String, Object> usernames = new ConcurrentHashMap<>();
+  private final Map<Long, ConcurrentSkipListMap<Integer, WorldMessage>> messages = new ConcurrentHashMap<>();
+  private final Map<Long, Integer> nextMessageId = new ConcurrentHashMap<>();
+  private final Map<Long, Long> discussionOf = new ConcurrentHashMap<>();
+  private final Map<String, Integer> discussionCopies = new ConcurrentHashMap<>();
+  private final Map<Long, WorldDocument> documents = new ConcurrentHashMap<>();
+  private final Map<Long, WorldPhoto> photos = new ConcurrentHashMap<>();
+  private final Map<Long, List<long[]>> corruption = new ConcurrentHashMap<>();
+  private volatile int apiId;
+  private volatile String apiHash;
+
+  final FileReferences references;
+  final CdnFiles cdnFiles;
+  final AuthState auth;
+
+  /**
+   * A world whose dates come from {@code clock} and whose ids, access hashes, tokens and keys are
+   * derived from {@code seed}.
+   */
+  public World(Clock clock, long seed) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = new SplittableRandom(seed);
+    this.references = new FileReferences(clock, random.split());
+    this.cdnFiles = new CdnFiles(random.split());
+    this.auth = new AuthState(clock, random.split());
+  }
+
+  /** The clock dates and expiries are measured with (the cluster's). */
+  public Clock clock() {
+    return clock;
+  }
+
+  int now() {
+    return (int) (clock.millis() / 1000);
+  }
+
+  // ------------------------------------------------------------------ seeding
+
+  /** Starts a user account with a first name; see {@link UserBuilder}. */
+  public UserBuilder user(String firstName) {
+    return new UserBuilder(Objects.requireNonNull(firstName, "firstName"), false);
+  }
+
+  /** Starts a bot account with a username (its token is generated unless set). */
+  public UserBuilder bot(String username) {
+    return new UserBuilder(Objects.requireNonNull(username, "username"), true).username(username);
+  }
+
+  /** Starts a public broadcast channel {@code @username}; see {@link ChannelBuilder}. */
+  public ChannelBuilder channel(String username) {
+    return new ChannelBuilder(Objects.requireNonNull(username, "username"), null);
+  }
+
+  /** Starts a private broadcast channel (readable by its members, joined by invite hash). */
+  public ChannelBuilder privateChannel(String title) {
+    return new ChannelBuilder(null, Objects.requireNonNull(title, "title"));
+  }
+
+  /** Starts a document of any type. */
+  public DocumentBuilder document(String fileName, FileContent content) {
+    return new DocumentBuilder(fileName, content);
+  }
+
+  /** Starts a {@code video/mp4} document (1280x720, 60 s, streamable unless changed). */
+  public DocumentBuilder video(String fileName, FileContent content) {
+    return new DocumentBuilder(fileName, content).mimeType("video/mp4").video(60, 1280, 720, true);
+  }
+
+  /** Starts a photo. */
+  public PhotoBuilder photo() {
+    return new PhotoBuilder();
+  }
+
+  /** Starts a message in {@code channel} (a post, or a megagroup message). */
+  public MessageBuilder post(WorldChannel channel) {
+    return new MessageBuilder(requireChannel(channel));
+  }
+
+  /**
+   * Posts an album: one message per media item, sharing a {@code grouped_id} and a date; the first
+   * carries {@code caption}.
+   */
+  public List<WorldMessage> album(WorldChannel channel, String caption, WorldMedia... media) {
+    if (media.length < 2 || media.length > 10) {
+      throw new IllegalArgumentException("an album has 2 to 10 items");
+    }
+    long grouped;
+    synchronized (this) {
+      grouped = GROUPED_IDS + nextGroup++ * 7919;
+    }
+    int date = now();
+    List<WorldMessage> out = new ArrayList<>();
+    for (int i = 0; i < media.length; i++) {
+      out.add(post(channel).text(i == 0 ? caption : "").media(media[i]).groupedId(grouped).date(date).create());
+    }
+    return out;
+  }
+
+  /**
+   * Adds a comment by {@code from} under a channel post: a message in the channel's discussion
+   * group replying to the post's discussion copy.
+   */
+  public WorldMessage comment(WorldMessage post, WorldUser from, String text) {
+    WorldChannel channel = requireChannel(channel(post.channelId()).orElseThrow());
+    if (channel.discussionGroupId() == 0) {
+      throw new IllegalArgumentException(channel + " has no discussion group");
+    }
+    WorldChannel group = channel(channel.discussionGroupId()).orElseThrow();
+    int copy = discussionCopy(post).orElseThrow(() -> new IllegalArgumentException("no discussion copy of " + post))
+        .id();
+    return post(group).from(from).text(text).replyTo(copy).create();
+  }
+
+  // ------------------------------------------------------------------ lookups
+
+  /** Every user and bot. */
+  public Collection<WorldUser> users() {
+    return List.copyOf(users.values());
+  }
+
+  public Optional<WorldUser> user(long id) {
+    return Optional.ofNullable(users.get(id));
+  }
+
+  /** The user with this phone (any formatting; digits are compared). */
+  public Optional<WorldUser> userByPhone(String phone) {
+    return Optional.ofNullable(usersByPhone.get(digits(phone)));
+  }
+
+  public Optional<WorldUser> botByToken(String token) {
+    return Optional.ofNullable(botsByToken.get(token));
+  }
+
+  /** Every channel and megagroup. */
+  public Collection<WorldChannel> channels() {
+    return List.copyOf(channels.values());
+  }
+
+  public Optional<WorldChannel> channel(long id) {
+    return Optional.ofNullable(channels.get(id));
+  }
+
+  /** The user or channel with this username (case-insensitive, with or without {@code @}). */
+  public Optional<Object> resolve(String username) {
+    return Optional.ofNullable(usernames.get(normalizeUsername(username)));
+  }
+
+  public Optional<WorldChannel> channelByUsername(String username) {
+    return resolve(username).filter(WorldChannel.class::isInstance).map(WorldChannel.class::cast);
+  }
+
+  public Optional<WorldUser> userByUsername(String username) {
+    return resolve(username).filter(WorldUser.class::isInstance).map(WorldUser.class::cast);
+  }
+
+  public Optional<WorldChannel> channelByInviteHash(String hash) {
+    return Optional.ofNullable(channelsByInvite.get(hash));
+  }
+
+  /** The broadcast channel whose discussion group is {@code group}, if any. */
+  public Optional<WorldChannel> discussedChannel(WorldChannel group) {
+    return Optional.ofNullable(discussionOf.get(group.id())).flatMap(this::channel);
+  }
+
+  /** The messages of a channel, oldest first. */
+  public List<WorldMessage> messages(WorldChannel channel) {
+    ConcurrentSkipListMap<Integer, WorldMessage> m = messages.get(channel.id());
+    return m == null ? List.of() : List.copyOf(m.values());
+  }
+
+  public Optional<WorldMessage> message(WorldChannel channel, int id) {
+    return message(channel.id(), id);
+  }
+
+  Optional<WorldMessage> message(long channelId, int id) {
+    ConcurrentSkipListMap<Integer, WorldMessage> m = messages.get(channelId);
+    return m == null ? Optional.empty() : Optional.ofNullable(m.get(id));
+  }
+
+  ConcurrentSkipListMap<Integer, WorldMessage> messageMap(long channelId) {
+    return messages.getOrDefault(channelId, new ConcurrentSkipListMap<>());
+  }
+
+  /** The automatic copy of a channel post in the channel's discussion group. */
+  public Optional<WorldMessage> discussionCopy(WorldMessage post) {
+    Integer id = discussionCopies.get(post.channelId() + "/" + post.id());
+    if (id == null) {
+      return Optional.empty();
+    }
+    return channel(post.channelId()).flatMap(c -> message(c.discussionGroupId(), id));
+  }
+
+  /** The comments under a channel post (messages of its discussion thread), oldest first. */
+  public List<WorldMessage> comments(WorldMessage post) {
+    Optional<WorldMessage> copy = discussionCopy(post);
+    if (copy.isEmpty()) {
+      return List.of();
+    }
+    int root = copy.get().id();
+    return messageMap(copy.get().channelId()).values().stream().filter(m -> m.threadId() == root).toList();
+  }
+
+  public Optional<WorldDocument> document(long id) {
+    return Optional.ofNullable(documents.get(id));
+  }
+
+  public Optional<WorldPhoto> photo(long id) {
+    return Optional.ofNullable(photos.get(id));
+  }
+
+  // ------------------------------------------------------------------ server-side state
+
+  /** Sets when file references expire (default: {@link FileReferencePolicy#never()}). */
+  public World fileReferencePolicy(FileReferencePolicy policy) {
+    references.policy(Objects.requireNonNull(policy, "policy"));
+    return this;
+  }
+
+  public FileReferencePolicy fileReferencePolicy() {
+    return references.policy();
+  }
+
+  /**
+   * The file reference a message fetched now carries for {@code media}: the current one, or a new
+   * one if it expired.
+   */
+  public byte[] fileReference(WorldMedia media) {
+    return references.current(media.id());
+  }
+
+  /** Expires every file reference issued so far: the next getFile with one answers FILE_REFERENCE_EXPIRED. */
+  public World expireFileReferences() {
+    references.expireAll();
+    return this;
+  }
+
+  /**
+   * Corrupts what every DC (and the CDN) serves of {@code media} in {@code [offset, offset +
+   * length)}: those bytes are inverted, while {@link FileContent#sha256()}, {@code
+   * upload.getFileHashes} and the CDN hashes keep describing the true content. For testing hash
+   * verification.
+   */
+  public World corrupt(WorldMedia media, long offset, long length) {
+    if (offset < 0 || length < 1) {
+      throw new IllegalArgumentException("bad range");
+    }
+    corruption.computeIfAbsent(media.id(), k -> new CopyOnWriteArrayList<>()).add(new long[] {offset, length});
+    return this;
+  }
+
+  /** Removes every corruption. */
+  public World clearCorruption() {
+    corruption.clear();
+    return this;
+  }
+
+  /** Applies the corruption of {@code mediaId} to {@code data}, which holds the bytes from {@code offset}. */
+  void applyCorruption(long mediaId, long offset, byte[] data) {
+    List<long[]> ranges = corruption.get(mediaId);
+    if (ranges == null) {
+      return;
+    }
+    for (long[] r : ranges) {
+      long from = Math.max(offset, r[0]);
+      long to = Math.min(offset + data.length, r[0] + r[1]);
+      for (long p = from; p < to; p++) {
+        data[(int) (p - offset)] ^= (byte) 0xFF;
+      }
+    }
+  }
+
+  /**
+   * Drops a CDN-served document from the CDN: {@code upload.getCdnFile} answers {@code
+   * upload.cdnFileReuploadNeeded} until the client calls {@code upload.reuploadCdnFile} on the
+   * document's DC.
+   */
+  public World evictFromCdn(WorldDocument document) {
+    cdnFiles.entry(document.id()).orElseThrow(() -> new IllegalArgumentException(document + " is not CDN-served"))
+        .present().set(false);
+    return this;
+  }
+
+  /** Whether the CDN holds a copy of {@code document}. */
+  public boolean isOnCdn(WorldDocument document) {
+    return cdnFiles.entry(document.id()).map(e -> e.present().get()).orElse(false);
+  }
+
+  /**
+   * Accepts a QR login token as {@code user} would by scanning it on a logged-in device ({@code
+   * auth.acceptLoginToken}): the client that exported it then gets {@code auth.loginTokenSuccess}
+   * (or {@code auth.loginTokenMigrateTo}) on its next {@code auth.exportLoginToken}.
+   *
+   * @throws IllegalArgumentException if the token is unknown or expired
+   */
+  public World acceptLoginToken(byte[] token, WorldUser user) {
+    auth.acceptLoginToken(token, user.id());
+    return this;
+  }
+
+  /**
+   * Requires {@code api_id}/{@code api_hash} in {@code auth.sendCode}, {@code
+   * auth.importBotAuthorization} and {@code auth.exportLoginToken} to be these (default: any is
+   * accepted); others answer {@code API_ID_INVALID}.
+   */
+  public World apiCredentials(int apiId, String apiHash) {
+    this.apiHash = Objects.requireNonNull(apiHash, "apiHash");
+    this.apiId = apiId;
+    return this;
+  }
+
+  /** The required api_id, or 0 when any is accepted. */
+  public int apiId() {
+    return apiId;
+  }
+
+  /** The required api_hash, or empty when any is accepted. */
+  public Optional<String> apiHash() {
+    return Optional.ofNullable(apiHash);
+  }
+
+  boolean apiCredentialsValid(int id, String hash) {
+    String required = apiHash;
+    return required == null || (id == apiId && required.equals(hash));
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private synchronized long randomLong() {
+    long v;
+    do {
+      v = random.nextLong();
+    } while (v == 0);
+    return v;
+  }
+
+  private synchronized byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private WorldChannel requireChannel(WorldChannel channel) {
+    Objects.requireNonNull(channel, "channel");
+    WorldChannel current = channels.get(channel.id());
+    if (current == null) {
+      throw new IllegalArgumentException(channel + " is not in this world");
+    }
+    return current;
+  }
+
+  private static String digits(String phone) {
+    return phone == null ? "" : phone.replaceAll("[^0-9]", "");
+  }
+
+  static String normalizeUsername(String username) {
+    String u = username.startsWith("@") ? username.substring(1) : username;
+    return u.toLowerCase(Locale.ROOT);
+  }
+
+  private void claimUsername(String username, Object owner) {
+    if (!USERNAME.matcher(username).matches()) {
+      throw new IllegalArgumentException("invalid username " + username);
+    }
+    if (usernames.putIfAbsent(normalizeUsername(username), owner) != null) {
+      throw new IllegalArgumentException("username @" + username + " is taken");
+    }
+  }
+
+  private static int checkDc(int dc) {
+    if (dc < 1 || dc > 1000) {
+      throw new IllegalArgumentException("bad DC " + dc);
+    }
+    return dc;
+  }
+
+  // ------------------------------------------------------------------ builders
+
+  /** Builds a {@link WorldUser}; {@link #create()} adds it to the world. */
+  public final class UserBuilder {
+    private final boolean bot;
+    private String firstName;
+    private String lastName;
+    private String username;
+    private String phone;
+    private int dc = 1;
+    private String token;
+    private String password;
+    private String loginCode = DEFAULT_LOGIN_CODE;
+
+    private UserBuilder(String name, boolean bot) {
+      this.firstName = name;
+      this.bot = bot;
+    }
+
+    public UserBuilder firstName(String firstName) {
+      this.firstName = Objects.requireNonNull(firstName);
+      return this;
+    }
+
+    public UserBuilder lastName(String lastName) {
+      this.lastName = lastName;
+      return this;
+    }
+
+    /** A public username (5 to 32 characters: letters, digits, underscores). */
+    public UserBuilder username(String username) {
+      this.username = username;
+      return this;
+    }
+
+    /** The phone number users log in with ({@code auth.sendCode}); not for bots. */
+    public UserBuilder phone(String phone) {
+      if (bot) {
+        throw new IllegalStateException("bots have no phone");
+      }
+      this.phone = digits(phone);
+      return this;
+    }
+
+    /** The home DC (default 1). */
+    public UserBuilder dc(int dc) {
+      this.dc = checkDc(dc);
+      return this;
+    }
+
+    /** The bot token's secret part (the token is {@code id:secret}); generated by default. */
+    public UserBuilder tokenSecret(String secret) {
+      if (!bot) {
+        throw new IllegalStateException("only bots have tokens");
+      }
+      this.token = Objects.requireNonNull(secret);
+      return this;
+    }
+
+    /** A 2FA password: sign-in then needs the SRP check ({@code SESSION_PASSWORD_NEEDED}). */
+    public UserBuilder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /** The code {@code auth.signIn} accepts (default {@value World#DEFAULT_LOGIN_CODE}). */
+    public UserBuilder loginCode(String code) {
+      this.loginCode = Objects.requireNonNull(code);
+      return this;
+    }
+
+    public WorldUser create() {
+      synchronized (World.this) {
+        if (phone != null && usersByPhone.containsKey(phone)) {
+          throw new IllegalArgumentException("phone " + phone + " is taken");
+        }
+        long id = USER_IDS + nextUser++ * 13;
+        String botToken = null;
+        if (bot) {
+          String secret = token != null ? token
+              : Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(26)).substring(0, 35);
+          botToken = id + ":" + secret;
+        }
+        WorldUser user = new WorldUser(id, randomLong(), firstName, lastName, username, phone, dc, bot, botToken,
+            password, loginCode, randomBytes(40), randomBytes(16));
+        if (username != null) {
+          claimUsername(username, user);
+        }
+        users.put(id, user);
+        if (phone != null) {
+          usersByPhone.put(phone, user);
+        }
+        if (botToken != null) {
+          botsByToken.put(botToken, user);
+        }
+        return user;
+      }
+    }
+  }
+
+  /** Builds a {@link WorldChannel}; {@link #create()} adds it to the world. */
+  public final class ChannelBuilder {
+    private final String username;
+    private String title;
+    private String inviteHash;
+    private boolean megagroup;
+    private int dc = 1;
+    private Integer date;
+    private WorldChannel discussionGroup;
+    private final Set<Long> members = new LinkedHashSet<>();
+
+    private ChannelBuilder(String username, String title) {
+      this.username = username;
+      this.title = title != null ? title : username;
+    }
+
+    public ChannelBuilder title(String title) {
+      this.title = Objects.requireNonNull(title);
+      return this;
+    }
+
+    /** The DC the channel lives on (default 1). */
+    public ChannelBuilder dc(int dc) {
+      this.dc = checkDc(dc);
+      return this;
+    }
+
+    /** A megagroup (supergroup) instead of a broadcast channel. */
+    public ChannelBuilder megagroup() {
+      this.megagroup = true;
+      return this;
+    }
+
+    /** The invite hash of a private channel (generated by default). */
+    public ChannelBuilder inviteHash(String hash) {
+      if (username != null) {
+        throw new IllegalStateException("public channels have no invite hash here");
+      }
+      this.inviteHash = Objects.requireNonNull(hash);
+      return this;
+    }
+
+    /** Creation date, unix seconds (default: now). */
+    public ChannelBuilder date(int date) {
+      this.date = date;
+      return this;
+    }
+
+    /** Users (and bots) who joined: the only ones who may read a private channel. */
+    public ChannelBuilder members(WorldUser... users) {
+      for (WorldUser u : users) {
+        members.add(u.id());
+      }
+      return this;
+    }
+
+    /**
+     * Links a megagroup as this broadcast channel's discussion group: every post gets a copy
+     * there, and comments ({@link World#comment}) go there.
+     */
+    public ChannelBuilder discussionGroup(WorldChannel group) {
+      if (!group.isMegagroup()) {
+        throw new IllegalArgumentException(group + " is not a megagroup");
+      }
+      this.discussionGroup = group;
+      return this;
+    }
+
+    public WorldChannel create() {
+      if (megagroup && discussionGroup != null) {
+        throw new IllegalStateException("a megagroup cannot have a discussion group");
+      }
+      synchronized (World.this) {
+        if (discussionGroup != null) {
+          requireChannel(discussionGroup);
+          if (discussionOf.containsKey(discussionGroup.id())) {
+            throw new IllegalArgumentException(discussionGroup + " already discusses another channel");
+          }
+        }
+        long id = CHANNEL_IDS + nextChannel++ * 17;
+        String invite = null;
+        if (username == null) {
+          invite = inviteHash != null ? inviteHash
+              : Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(12));
+        }
+        WorldChannel channel = new WorldChannel(id, randomLong(), title, username, invite, megagroup, dc,
+            date != null ? date : now(), discussionGroup == null ? 0 : discussionGroup.id(), members);
+        if (username != null) {
+          claimUsername(username, channel);
+        }
+        channels.put(id, channel);
+        messages.put(id, new ConcurrentSkipListMap<>());
+        nextMessageId.put(id, 1);
+        if (invite != null) {
+          channelsByInvite.put(invite, channel);
+        }
+        if (discussionGroup != null) {
+          discussionOf.put(discussionGroup.id(), id);
+        }
+        return channel;
+      }
+    }
+  }
+
+  /** Builds a {@link WorldDocument}; {@link #create()} adds it to the world. */
+  public final class DocumentBuilder {
+    private final String fileName;
+    private final FileContent content;
+    private String mimeType = "application/octet-stream";
+    private int dc = 1;
+    private Integer date;
+    private WorldDocument.Video video;
+    private final List<WorldPhotoSize> thumbs = new ArrayList<>();
+    private boolean cdn;
+    private boolean cdnReuploadNeeded;
+
+    private DocumentBuilder(String fileName, FileContent content) {
+      this.fileName = fileName;
+      this.content = Objects.requireNonNull(content, "content");
+    }
+
+    public DocumentBuilder mimeType(String mimeType) {
+      this.mimeType = Objects.requireNonNull(mimeType);
+      return this;
+    }
+
+    /** The DC storing the bytes (default 1). */
+    public DocumentBuilder dc(int dc) {
+      this.dc = checkDc(dc);
+      return this;
+    }
+
+    public DocumentBuilder date(int date) {
+      this.date = date;
+      return this;
+    }
+
+    /** Video attributes ({@code documentAttributeVideo}). */
+    public DocumentBuilder video(double durationSeconds, int w, int h, boolean supportsStreaming) {
+      this.video = new WorldDocument.Video(durationSeconds, w, h, supportsStreaming);
+      return this;
+    }
+
+    /** Changes the duration of a video. */
+    public DocumentBuilder duration(double seconds) {
+      WorldDocument.Video v = requireVideo();
+      this.video = new WorldDocument.Video(seconds, v.w(), v.h(), v.supportsStreaming());
+      return this;
+    }
+
+    /** Changes the dimensions of a video. */
+    public DocumentBuilder size(int w, int h) {
+      WorldDocument.Video v = requireVideo();
+      this.video = new WorldDocument.Video(v.durationSeconds(), w, h, v.supportsStreaming());
+      return this;
+    }
+
+    /** Changes whether a video supports streaming. */
+    public DocumentBuilder supportsStreaming(boolean streaming) {
+      WorldDocument.Video v = requireVideo();
+      this.video = new WorldDocument.Video(v.durationSeconds(), v.w(), v.h(), streaming);
+      return this;
+    }
+
+    private WorldDocument.Video requireVideo() {
+      if (video == null) {
+        throw new IllegalStateException("not a video: call video(...) first");
+      }
+      return video;
+    }
+
+    /** Adds a thumbnail. */
+    public DocumentBuilder thumb(WorldPhotoSize thumb) {
+      thumbs.add(Objects.requireNonNull(thumb));
+      return this;
+    }
+
+    /** Serves the document through the CDN (when the cluster has a CDN DC). */
+    public DocumentBuilder cdn(boolean cdn) {
+      this.cdn = cdn;
+      return this;
+    }
+
+    /**
+     * Starts the document absent from the CDN: {@code upload.getCdnFile} answers {@code
+     * upload.cdnFileReuploadNeeded} until {@code upload.reuploadCdnFile}. Implies {@link #cdn}.
+     */
+    public DocumentBuilder cdnReuploadNeeded(boolean needed) {
+      this.cdnReuploadNeeded = needed;
+      if (needed) {
+        this.cdn = true;
+      }
+      return this;
+    }
+
+    public WorldDocument create() {
+      synchronized (World.this) {
+        long id = DOCUMENT_IDS + nextDocument++ * 104_729;
+        WorldDocument d = new WorldDocument(id, randomLong(), dc, date != null ? date : now(), fileName, mimeType,
+            content, video, thumbs, cdn);
+        documents.put(id, d);
+        if (cdn) {
+          cdnFiles.register(d, !cdnReuploadNeeded);
+        }
+        return d;
+      }
+    }
+  }
+
+  /** Builds a {@link WorldPhoto}; {@link #create()} adds it to the world. */
+  public final class PhotoBuilder {
+    private int dc = 1;
+    private Integer date;
+    private long seed;
+    private final List<WorldPhotoSize> sizes = new ArrayList<>();
+
+    private PhotoBuilder() {}
+
+    /** The DC storing the bytes (default 1). */
+    public PhotoBuilder dc(int dc) {
+      this.dc = checkDc(dc);
+      return this;
+    }
+
+    public PhotoBuilder date(int date) {
+      this.date = date;
+      return this;
+    }
+
+    /** Adds a size (smallest first); without any, the photo gets JPEG sizes s, m and x. */
+    public PhotoBuilder size(WorldPhotoSize size) {
+      sizes.add(Objects.requireNonNull(size));
+      return this;
+    }
+
+    /** Adds a size holding {@code content}. */
+    public PhotoBuilder size(String type, int w, int h, FileContent content) {
+      return size(new WorldPhotoSize(type, w, h, content));
+    }
+
+    /** The seed of the default JPEG sizes. */
+    public PhotoBuilder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public WorldPhoto create() {
+      List<WorldPhotoSize> s = new ArrayList<>(sizes);
+      if (s.isEmpty()) {
+        s.add(WorldPhotoSize.jpeg("s", 100, 75, seed));
+        s.add(WorldPhotoSize.jpeg("m", 320, 240, seed));
+        s.add(WorldPhotoSize.jpeg("x", 800, 600, seed));
+      }
+      synchronized (World.this) {
+        long id = PHOTO_IDS + nextPhoto++ * 130_363;
+        WorldPhoto p = new WorldPhoto(id, randomLong(), dc, date != null ? date : now(), s);
+        photos.put(id, p);
+        return p;
+      }
+    }
+  }
+
+  /** Builds a {@link WorldMessage}; {@link #create()} adds it to its channel. */
+  public final class MessageBuilder {
+    private final WorldChannel channel;
+    private String text = "";
+    private WorldMedia media;
+    private long groupedId;
+    private long fromUserId;
+    private int replyTo;
+    private int replyToTop;
+    private Integer date;
+    private int views = 1;
+
+    private MessageBuilder(WorldChannel channel) {
+      this.channel = channel;
+    }
+
+    /** The text, or the caption of the media. */
+    public MessageBuilder text(String text) {
+      this.text = Objects.requireNonNull(text);
+      return this;
+    }
+
+    /** A document or photo created in this world. */
+    public MessageBuilder media(WorldMedia media) {
+      Objects.requireNonNull(media, "media");
+      boolean known = media instanceof WorldDocument d ? documents.get(d.id()) == d : photos.get(media.id()) == media;
+      if (!known) {
+        throw new IllegalArgumentException(media + " is not in this world");
+      }
+      this.media = media;
+      return this;
+    }
+
+    /** The album id (see {@link World#album} for the usual way). */
+    public MessageBuilder groupedId(long groupedId) {
+      this.groupedId = groupedId;
+      return this;
+    }
+
+    /** The author, for megagroup messages. */
+    public MessageBuilder from(WorldUser user) {
+      if (!channel.isMegagroup()) {
+        throw new IllegalStateException("broadcast posts have no author here");
+      }
+      this.fromUserId = user.id();
+      return this;
+    }
+
+    /** Replies to message {@code id} of the same channel. */
+    public MessageBuilder replyTo(int id) {
+      this.replyTo = id;
+      return this;
+    }
+
+    /** The thread root when replying inside a thread to another message of it. */
+    public MessageBuilder replyToTop(int id) {
+      this.replyToTop = id;
+      return this;
+    }
+
+    public MessageBuilder date(int date) {
+      this.date = date;
+      return this;
+    }
+
+    public MessageBuilder views(int views) {
+      this.views = views;
+      return this;
+    }
+
+    public WorldMessage create() {
+      synchronized (World.this) {
+        if (replyTo != 0 && message(channel.id(), replyTo).isEmpty()) {
+          throw new IllegalArgumentException("no message " + replyTo + " in " + channel);
+        }
+        int d = date != null ? date : now();
+        WorldMessage m = append(channel, text, media, groupedId, fromUserId, null, replyTo, replyToTop, d, views);
+        WorldChannel current = channels.get(channel.id());
+        if (current.discussionGroupId() != 0) {
+          WorldChannel group = channels.get(current.discussionGroupId());
+          WorldMessage copy = append(group, text, media, groupedId, 0,
+              new WorldMessage.Forward(channel.id(), m.id(), d), 0, 0, d, 0);
+          discussionCopies.put(channel.id() + "/" + m.id(), copy.id());
+        }
+        return m;
+      }
+    }
+  }
+
+  private WorldMessage append(WorldChannel channel, String text, WorldMedia media, long groupedId, long fromUserId,
+      WorldMessage.Forward forward, int replyTo, int replyToTop, int date, int views) {
+    int id = nextMessageId.merge(channel.id(), 1, Integer::sum) - 1;
+    WorldMessage m = new WorldMessage(channel.id(), id, date, text, media, groupedId, fromUserId, forward, replyTo,
+        replyToTop, views);
+    messages.get(channel.id()).put(id, m);
+    return m;
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}
