@@ -1,0 +1,2 @@
+/** The {@code telefetch} command-line tool: the demo against testkit and TL decoding. */
+package io.telefetch.examples;
