@@ -28,6 +28,14 @@ final class Fixture {
   private Fixture() {}
 
   static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
+    return botClient(cluster, bot, true);
+  }
+
+  /**
+   * A bot client; with {@code clientSleepsOnFlood} false the client's flood-wait interceptor is off
+   * so FLOOD_WAIT reaches the downloader (which then shrinks its window and waits itself).
+   */
+  static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood) {
     List<DcOption> options = new ArrayList<>();
     for (DcServer dc : cluster.dcs()) {
       if (!dc.mediaOnly() && !dc.cdn()) {
@@ -42,6 +50,7 @@ final class Fixture {
         .downloadConnections(2)
         .callTimeout(Duration.ofSeconds(30))
         .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
+        .floodWait(clientSleepsOnFlood ? Duration.ofSeconds(60) : Duration.ZERO, clientSleepsOnFlood ? 3 : 0)
         .build();
     client.login(Login.botToken(bot.botToken().orElseThrow())).join();
     return client;
