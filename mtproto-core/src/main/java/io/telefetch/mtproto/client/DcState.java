@@ -71,39 +71,48 @@ final class DcState {
   private CompletableFuture<MtprotoConnection> connectWithKey(Purpose purpose, DcOption address,
       io.telefetch.mtproto.crypto.RsaKeys rsa) {
     CompletableFuture<Void> creation;
+    SessionData.DcKey existing;
     boolean create = false;
     synchronized (this) {
       if (closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
       }
-      if (key != null) {
-        SessionData.DcKey k = key;
-        return connector.connect(id, purpose, address, cdn, rsa, k);
-      }
-      if (keyCreation == null) {
-        keyCreation = new CompletableFuture<>();
+      existing = key;
+      creation = keyCreation;
+      if (existing == null && creation == null) {
+        keyCreation = creation = new CompletableFuture<>();
         create = true;
       }
-      creation = keyCreation;
+    }
+    if (existing != null) {
+      return connector.connect(id, purpose, address, cdn, rsa, existing);
     }
     if (!create) {
       return creation.thenCompose(v -> connectWithKey(purpose, address, rsa));
     }
+    return createKey(purpose, address, rsa, creation);
+  }
+
+  /** Opens the connection that creates the DC's key; {@code creation} completes when it exists. */
+  private CompletableFuture<MtprotoConnection> createKey(Purpose purpose, DcOption address,
+      io.telefetch.mtproto.crypto.RsaKeys rsa, CompletableFuture<Void> creation) {
     LOG.debug("DC {}: creating an auth key via {}", id, address);
     return connector.connect(id, purpose, address, cdn, rsa, null).whenComplete((c, e) -> {
+      SessionData.DcKey created = e == null
+          ? new SessionData.DcKey(id, c.authKey(), c.serverSalt(), c.timeOffsetMillis(), false) : null;
       synchronized (this) {
         if (keyCreation == creation) {
           keyCreation = null;
         }
-        if (e == null) {
-          key = new SessionData.DcKey(id, c.authKey(), c.serverSalt(), c.timeOffsetMillis(), false);
-          authorization = null;
+        if (created != null) {
+          // a new key carries no authorization; an import already in flight (it is what needed this
+          // key) stays the one every caller waits for
+          key = created;
         }
       }
       if (e != null) {
         creation.completeExceptionally(e);
       } else {
-        SessionData.DcKey created = currentKey();
         session.update(s -> s.withKey(created));
         LOG.debug("DC {}: auth key {} created", id, created.authKey());
         creation.complete(null);

@@ -39,6 +39,7 @@ final class Router {
       return CallScope.cancelledFuture();
     }
     int home = account.mainDc();
+    boolean wasLoggedIn = account.loggedIn();
     int dc = route.dcId() == 0 ? home : route.dcId();
     DcState state;
     try {
@@ -62,7 +63,7 @@ final class Router {
       boolean keyLost = Failures.keyNotFound(cause);
       boolean unregistered = Failures.unregistered(cause);
       if ((keyLost || unregistered) && !route.cdn() && dc == account.mainDc()) {
-        if (account.loggedIn()) {
+        if (wasLoggedIn) {
           account.loggedOut(dc, keyLost ? "transport error -404 (auth key unknown)" : ((RpcException) cause).errorMessage());
           return CompletableFuture.<R>failedFuture(new LoggedOutException(dc,
               "home DC " + dc + (keyLost ? " lost the auth key" : " revoked the login") + ": log in again", cause));

@@ -108,7 +108,7 @@ class SessionStoreTest {
       r.start();
       readers.add(r);
     }
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 100; i++) {
       writer.save(sample().withMainDc(1 + i % 5).withKey(new SessionData.DcKey(1, key(i), i, i, false)));
     }
     stop.set(true);
