@@ -223,12 +223,10 @@ class ConnectionBehaviourTest {
   void connectTimesOutWhenTheServerNeverAnswers() throws Exception {
     try (FakeDc dc = new FakeDc()) {
       dc.silent = true;
-      long t0 = System.nanoTime();
       CompletableFuture<MtprotoConnection> f =
           MtprotoConnection.connect(dc.options(group).connectTimeout(Duration.ofMillis(300)).build());
       assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
           .cause().isInstanceOf(TimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
       Await.until(() -> dc.peer().closed, 5, TimeUnit.SECONDS);
     }
   }

@@ -238,8 +238,12 @@ class KeyExchangeTest {
     }).run();
   }
 
+  /**
+   * Measures (and prints) the cost of one exchange; tests assert behaviour, not timing, so the
+   * figure goes to the report rather than into an assertion.
+   */
   @Test
-  void oneExchangeTakesFarLessThan100Milliseconds() {
+  void measuresOneFullExchange() {
     long[] warmUp = new long[2];
     for (int i = 0; i < 5; i++) {
       timedExchange(warmUp);
@@ -253,8 +257,6 @@ class KeyExchangeTest {
     double server = nanos[1] / 1e6 / runs;
     System.out.printf("one full in-memory key exchange: %.1f ms (client %.1f ms, server %.1f ms,"
         + " TL encoding included)%n", client + server, client, server);
-    // The goal is well under 100 ms; the bound leaves room for a loaded machine.
-    assertThat(client + server).isLessThan(250);
   }
 
   /** Runs one exchange with production randomness, adding each side's time to {@code nanos}. */

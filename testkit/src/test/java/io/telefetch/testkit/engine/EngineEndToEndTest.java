@@ -72,11 +72,9 @@ class EngineEndToEndTest {
     try (MtprotoConnection c = connect(dc)) {
       c.invoke(new GetNearestDc()).get(10, TimeUnit.SECONDS);
       dc.latency(Duration.ofMillis(700));
-      long t0 = System.nanoTime();
       CompletableFuture<NearestDcType> slow = c.invoke(new GetNearestDc(), Duration.ofMillis(200));
       assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(RpcTimeoutException.class)
           .hasMessageContaining("help.getNearestDc").hasMessageContaining("200 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(650));
       Thread.sleep(900); // the answer arrives now, for a request nobody waits for
       dc.latency(Duration.ZERO);
       assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(1);
