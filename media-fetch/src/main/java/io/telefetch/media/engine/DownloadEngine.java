@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  * bytes reach the {@link PartSink} strictly in order, each part once. Memory is bounded by {@code
  * maxWindow x partSize} whatever the file size.
  *
- * <p>The window adapts (AIMD): it grows by one part for every window's worth of parts delivered,
- * up to {@code maxWindow}, and halves when the retry policy says to slow down (flood waits) or when
- * the latency of parts rises well above the best seen. A failed part is retried as the {@link
+ * <p>The window adapts (AIMD): after every window's worth of parts delivered it grows by one part
+ * while throughput still grows (up to {@code maxWindow}), holds when throughput plateaus, steps back
+ * when latency has risen well above the best seen while throughput fell, and halves when the retry
+ * policy says to slow down (flood waits). A failed part is retried as the {@link
  * RetryPolicy} decides; a part is never delivered twice or out of order. {@link #cancel()} stops
  * every request promptly and releases everything buffered.
  *
@@ -51,7 +52,9 @@ public final class DownloadEngine {
   private long startMillis;
   private double bestLatencyMillis = Double.MAX_VALUE;
   private double latencyEwma;
-  private int retrying;
+  private long epochBytes;
+  private long epochStart;
+  private double epochRate;
 
   /**
    * @param initialWindow parts in flight at the start
@@ -79,6 +82,7 @@ public final class DownloadEngine {
   public CompletableFuture<Long> start() {
     synchronized (this) {
       startMillis = clock.millis();
+      epochStart = startMillis;
       if (plan.length() == 0) {
         finish(null);
       } else {
@@ -162,7 +166,6 @@ public final class DownloadEngine {
       }
       if (error != null) {
         Throwable cause = unwrap(error);
-        retrying++;
         retryAfter = retry.onFailure(cause, attempt, new WindowControl());
       } else {
         observeLatency(clock.millis() - sentAt);
@@ -178,7 +181,6 @@ public final class DownloadEngine {
     }
     retryAfter.whenComplete((v, e) -> {
       synchronized (this) {
-        retrying--;
         if (finished) {
           return;
         }
@@ -252,16 +254,29 @@ public final class DownloadEngine {
     return eofPart >= 0 && nextEmit > eofPart;
   }
 
+  /**
+   * Once per window's worth of delivered parts (an epoch): grow while throughput grows, hold when
+   * it plateaus, and step back when latency has risen well above the best seen while throughput
+   * fell (queueing with no gain).
+   */
   private void grow() {
     if (++deliveredSinceGrowth < window) {
       return;
     }
     deliveredSinceGrowth = 0;
-    if (latencyEwma > 3 * bestLatencyMillis && bestLatencyMillis > 5) {
-      window = Math.max(minWindow, window - 1); // latency rising: queueing somewhere, back off gently
-    } else if (window < maxWindow) {
-      window++;
+    long now = clock.millis();
+    double rate = (bytesDone - epochBytes) / (double) Math.max(1, now - epochStart);
+    epochBytes = bytesDone;
+    epochStart = now;
+    boolean latencyRising = latencyEwma > 4 * bestLatencyMillis && bestLatencyMillis > 5;
+    if (epochRate == 0 || rate >= epochRate * 1.05) {
+      if (window < maxWindow) {
+        window++;
+      }
+    } else if (latencyRising && rate < epochRate * 0.8) {
+      window = Math.max(minWindow, window - 1);
     }
+    epochRate = Math.max(rate, epochRate * 0.9); // remember the best recent rate, slowly forgetting it
   }
 
   private void reportProgress() {
