@@ -82,7 +82,7 @@ final class TlViews {
         .lastName(u.lastName().orElse(null)).username(u.username().orElse(null))
         .phone(self ? u.phone().orElse(null) : null);
     if (u.isBot()) {
-      b.bot(true).botInfoVersion(1).botNochats(false);
+      b.bot(true).botInfoVersion(1);
     }
     return b.build();
   }

@@ -209,7 +209,10 @@ public final class World {
     return Optional.ofNullable(channels.get(id));
   }
 
-  /** The user or channel with this username (case-insensitive, with or without {@code @}). */
+  /**
+   * The owner of a username: a {@link WorldUser} or a {@link WorldChannel} (case-insensitive, with
+   * or without {@code @}).
+   */
   public Optional<Object> resolve(String username) {
     return Optional.ofNullable(usernames.get(normalizeUsername(username)));
   }
