@@ -62,6 +62,19 @@ public final class MediaFiles {
         doc.dcId(), doc.size(), doc.mimeType(), name, refresher);
   }
 
+  /**
+   * A thumbnail of a document ({@code type} as in one of its {@code thumbs}, e.g. "m").
+   *
+   * @throws NoMediaException if the document has no thumbnail of that type
+   */
+  public static MediaFile thumbnail(Document doc, String type, Supplier<CompletableFuture<MediaFile>> refresher) {
+    List<PhotoSizeType> thumbs = doc.thumbs() == null ? List.of() : doc.thumbs();
+    SizeInfo info = thumbs.stream().map(MediaFiles::info).flatMap(Optional::stream).filter(s -> s.type().equals(type))
+        .findFirst().orElseThrow(() -> new NoMediaException("document " + doc.id() + " has no thumbnail " + type));
+    return new MediaFile(new InputDocumentFileLocation(doc.id(), doc.accessHash(), doc.fileReference(), type),
+        doc.dcId(), info.size(), "image/jpeg", doc.id() + "_" + type + ".jpg", refresher);
+  }
+
   /** One size of a photo ({@code type} as in its PhotoSize, e.g. "y", "x", "m"). */
   public static MediaFile photo(Photo photo, String type, long size, Supplier<CompletableFuture<MediaFile>> refresher) {
     return new MediaFile(new InputPhotoFileLocation(photo.id(), photo.accessHash(), photo.fileReference(), type),

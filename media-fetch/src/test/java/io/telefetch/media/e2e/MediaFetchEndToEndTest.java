@@ -232,6 +232,65 @@ class MediaFetchEndToEndTest {
   }
 
   @Test
+  void aCorruptedPartIsCaughtAndRefetched() throws Exception {
+    WorldDocument doc = world.document("once.bin", FileContent.seeded(10, 4L * MIB)).dc(1).create();
+    WorldMessage post = world.post(channel).media(doc).create();
+    long badOffset = 2L * MIB;
+    world.corrupt(doc, badOffset + 100, 10);
+    // The server stops corrupting after it served the bad part once: the refetch must then succeed.
+    io.telefetch.mtproto.client.DcClient home = client.dc(client.mainDc());
+    AtomicLong fetchesOfBadPart = new AtomicLong();
+    io.telefetch.mtproto.client.DcClient healing = new HealingDcClient(home, badOffset, () -> {
+      fetchesOfBadPart.incrementAndGet();
+      world.clearCorruption();
+    });
+    try {
+      MediaFile file = Fixture.file(client, channel, post.id());
+      long before = cluster.dc(1).recorder().count("upload.getFile");
+      try (InputStream in = MediaFetcher.create(healing, FetchOptions.builder().build()).download(file).openStream()) {
+        assertThat(in.readAllBytes()).isEqualTo(doc.content().read(0, 4 * MIB));
+      }
+      assertThat(fetchesOfBadPart.get()).as("the corrupted fetch and one refetch").isEqualTo(2);
+      assertThat(cluster.dc(1).recorder().count("upload.getFile") - before).as("4 parts + 1 refetch").isEqualTo(5);
+    } finally {
+      world.clearCorruption();
+    }
+  }
+
+  /** Delegates to a real DcClient; runs {@code heal} once the part at {@code offset} was served. */
+  private record HealingDcClient(io.telefetch.mtproto.client.DcClient delegate, long offset, Runnable heal)
+      implements io.telefetch.mtproto.client.DcClient {
+    @Override
+    public int dcId() {
+      return delegate.dcId();
+    }
+
+    @Override
+    public <R> CompletableFuture<R> invoke(io.telefetch.tl.TlMethod<R> method) {
+      CompletableFuture<R> f = delegate.invoke(method);
+      if (method instanceof io.telefetch.tl.api.upload.GetFile g && g.offset() == offset) {
+        return f.whenComplete((r, e) -> heal.run());
+      }
+      return f;
+    }
+
+    @Override
+    public <R> CompletableFuture<R> invokeMain(io.telefetch.tl.TlMethod<R> method) {
+      return delegate.invokeMain(method);
+    }
+
+    @Override
+    public io.telefetch.mtproto.client.DcClient dc(int dcId) {
+      return new HealingDcClient(delegate.dc(dcId), offset, heal);
+    }
+
+    @Override
+    public io.telefetch.mtproto.client.DcClient cdn(int dcId) {
+      return delegate.cdn(dcId);
+    }
+  }
+
+  @Test
   void fileReferenceExpiryMidDownloadIsRefreshed() throws Exception {
     MediaFile file = Fixture.file(client, channel, bigPost.id());
     AtomicLong seen = new AtomicLong();
