@@ -191,7 +191,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     if (session == null) {
       session = new Session(p.sessionId(), key);
       sessions.put(p.sessionId(), session);
-      out.add(new Out(bytes(new NewSessionCreated(p.msgId(), dc.random().nextLong(), dc.saltAt(now))), true, false));
+      out.add(new Out(bytes(new NewSessionCreated(firstMessageId(p), dc.random().nextLong(), dc.saltAt(now))), true, false));
     }
     if (takeOne(faults.badServerSalts)) {
       dc.bumpSalt();
@@ -215,6 +215,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       onMessage(session, p.msgId(), p.seqNo(), body, out);
     }
     send(session, out);
+  }
+
+  /** The id of the first message in a packet: its own, or the first inner one of a container. */
+  private static long firstMessageId(Envelope.Plaintext p) {
+    ByteBuf body = p.body();
+    int at = body.readerIndex();
+    if (body.readableBytes() >= 16 && body.getIntLE(at) == MSG_CONTAINER && body.getIntLE(at + 4) > 0) {
+      return body.getLongLE(at + 8);
+    }
+    return p.msgId();
   }
 
   private static boolean takeOne(java.util.concurrent.atomic.AtomicInteger counter) {
@@ -274,6 +284,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
     TlObject o = new TlReader(body, registry, TlReader.Options.DEFAULT).readObject();
     boolean contentRelated = !(o instanceof MsgsAck);
+    if (o instanceof MsgsStateInfo) {
+      contentRelated = (seq & 1) == 1; // an answer to our msgs_state_req: either parity is accepted
+    }
     if (contentRelated != ((seq & 1) == 1)) {
       out.add(new Out(bytes(new BadMsgNotification(msgId, seq, contentRelated ? 35 : 34)), false, true));
       return;
@@ -305,7 +318,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     } else if (o instanceof MsgsStateReq req) {
       byte[] info = new byte[req.msgIds().size()];
       for (int i = 0; i < info.length; i++) {
-        info[i] = (byte) (session.replay.accept(req.msgIds().get(i)) ? 1 : 4);
+        info[i] = (byte) (session.replay.contains(req.msgIds().get(i)) ? 4 : 1); // 4: received, 1: unknown
       }
       out.add(new Out(bytes(new MsgsStateInfo(msgId, TlBytes.wrap(info))), true, true));
     } else if (o instanceof TlMethod<?> method) {
