@@ -421,41 +421,31 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private static byte[] resultBytes(Object value) {
     ByteBuf buf = Unpooled.buffer();
     try {
-      TlWriter w = new TlWriter(buf);
-      if (value instanceof TlObject o) {
-        o.write(w);
-      } else if (value instanceof Boolean b) {
-        w.writeBool(b);
-      } else if (value instanceof Integer i) {
-        w.writeInt(i);
-      } else if (value instanceof Long l) {
-        w.writeLong(l);
-      } else if (value instanceof TlBytes b) {
-        w.writeBytes(b);
-      } else if (value instanceof List<?> list) {
-        w.writeVector(list, ServerConnection::writeElement);
-      } else {
-        throw new IllegalArgumentException("cannot serialise a result of type " + value);
-      }
+      write(new TlWriter(buf), value);
       return ByteBufUtil.getBytes(buf);
     } finally {
       buf.release();
     }
   }
 
-  private static void writeElement(TlWriter w, Object e) {
-    if (e instanceof TlObject o) {
+  /** Writes a handler's result (or a vector element): TL objects boxed, Java values as TL. */
+  private static void write(TlWriter w, Object value) {
+    if (value instanceof TlObject o) {
       o.write(w);
-    } else if (e instanceof Long l) {
-      w.writeLong(l);
-    } else if (e instanceof Integer i) {
+    } else if (value instanceof Boolean b) {
+      w.writeBool(b);
+    } else if (value instanceof Integer i) {
       w.writeInt(i);
-    } else if (e instanceof String s) {
-      w.writeString(s);
-    } else if (e instanceof TlBytes b) {
+    } else if (value instanceof Long l) {
+      w.writeLong(l);
+    } else if (value instanceof String str) {
+      w.writeString(str);
+    } else if (value instanceof TlBytes b) {
       w.writeBytes(b);
+    } else if (value instanceof List<?> list) {
+      w.writeVector(list, ServerConnection::write);
     } else {
-      throw new IllegalArgumentException("cannot serialise vector element " + e);
+      throw new IllegalArgumentException("cannot serialise a result of type " + value);
     }
   }
 
