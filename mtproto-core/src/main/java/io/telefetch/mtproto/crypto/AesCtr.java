@@ -1,6 +1,7 @@
 package io.telefetch.mtproto.crypto;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
 import javax.crypto.Cipher;
@@ -107,6 +108,60 @@ public final class AesCtr {
       apply(staging, 0, n);
       buf.setBytes(index + done, staging, 0, n);
       done += n;
+    }
+  }
+
+  /** Returns the next {@code data.length} bytes of the stream applied to a copy of {@code data}. */
+  public byte[] apply(byte[] data) {
+    byte[] copy = data.clone();
+    apply(copy, 0, copy.length);
+    return copy;
+  }
+
+  /**
+   * Applies the key stream to all readable bytes of {@code src} (advancing its reader index) and
+   * appends the result to {@code dst}. Works for heap, direct and composite buffers. Ownership:
+   * neither buffer is released; both stay the caller's.
+   */
+  public void apply(ByteBuf src, ByteBuf dst) {
+    int len = src.readableBytes();
+    if (len == 0) {
+      return;
+    }
+    dst.ensureWritable(len);
+    int wi = dst.writerIndex();
+    try {
+      if (src.hasArray() && dst.hasArray()) {
+        check(cipher.update(src.array(), src.arrayOffset() + src.readerIndex(), len, dst.array(),
+            dst.arrayOffset() + wi), len);
+      } else if (dst.nioBufferCount() == 1 && src.nioBufferCount() > 0) {
+        ByteBuffer out = dst.nioBuffer(wi, len);
+        for (ByteBuffer in : src.nioBuffers(src.readerIndex(), len)) {
+          cipher.update(in, out);
+        }
+        check(out.position(), len);
+      } else {
+        if (staging == null) {
+          staging = new byte[STAGING_SIZE];
+        }
+        for (int done = 0; done < len; ) {
+          int n = Math.min(staging.length, len - done);
+          src.getBytes(src.readerIndex() + done, staging, 0, n);
+          apply(staging, 0, n);
+          dst.setBytes(wi + done, staging, 0, n);
+          done += n;
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES/CTR update failed", e);
+    }
+    dst.writerIndex(wi + len);
+    src.skipBytes(len);
+  }
+
+  private static void check(int produced, int expected) {
+    if (produced != expected) {
+      throw new IllegalStateException("CTR produced " + produced + " of " + expected + " bytes");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.transport;
 
+import io.telefetch.mtproto.crypto.AesCtr;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -77,8 +78,8 @@ public final class Obfuscation {
       throw new IllegalArgumentException("the header has 64 bytes");
     }
     byte[] reversed = reverse(init);
-    CtrStream encryptor = new CtrStream(key(init, secret), iv(init));
-    CtrStream decryptor = new CtrStream(key(reversed, secret), iv(reversed));
+    AesCtr encryptor = new AesCtr(key(init, secret), iv(init));
+    AesCtr decryptor = new AesCtr(key(reversed, secret), iv(reversed));
     byte[] encrypted = encryptor.apply(init);
     byte[] header = init.clone();
     System.arraycopy(encrypted, 56, header, 56, 8);
@@ -100,8 +101,8 @@ public final class Obfuscation {
       throw new IllegalArgumentException("the header has 64 bytes");
     }
     byte[] reversed = reverse(header);
-    CtrStream decryptor = new CtrStream(key(header, secret), iv(header));
-    CtrStream encryptor = new CtrStream(key(reversed, secret), iv(reversed));
+    AesCtr decryptor = new AesCtr(key(header, secret), iv(header));
+    AesCtr encryptor = new AesCtr(key(reversed, secret), iv(reversed));
     byte[] plain = decryptor.apply(header);
     ByteBuffer le = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
     int tag = le.getInt(56);
@@ -170,10 +171,10 @@ public final class Obfuscation {
   /** A client's obfuscation state: the header to send first and its two streams. */
   public static final class ClientHandshake {
     private final byte[] header;
-    private final CtrStream encryptor;
-    private final CtrStream decryptor;
+    private final AesCtr encryptor;
+    private final AesCtr decryptor;
 
-    ClientHandshake(byte[] header, CtrStream encryptor, CtrStream decryptor) {
+    ClientHandshake(byte[] header, AesCtr encryptor, AesCtr decryptor) {
       this.header = header;
       this.encryptor = encryptor;
       this.decryptor = decryptor;
@@ -185,12 +186,12 @@ public final class Obfuscation {
     }
 
     /** The client-to-server stream, already past the 64 header bytes. */
-    CtrStream encryptor() {
+    AesCtr encryptor() {
       return encryptor;
     }
 
     /** The server-to-client stream, at its start. */
-    CtrStream decryptor() {
+    AesCtr decryptor() {
       return decryptor;
     }
   }
@@ -200,11 +201,11 @@ public final class Obfuscation {
     private final TransportKind kind;
     private final int protocolTag;
     private final short dcId;
-    private final CtrStream encryptor;
-    private final CtrStream decryptor;
+    private final AesCtr encryptor;
+    private final AesCtr decryptor;
 
     ServerHandshake(
-        TransportKind kind, int protocolTag, short dcId, CtrStream encryptor, CtrStream decryptor) {
+        TransportKind kind, int protocolTag, short dcId, AesCtr encryptor, AesCtr decryptor) {
       this.kind = kind;
       this.protocolTag = protocolTag;
       this.dcId = dcId;
@@ -234,12 +235,12 @@ public final class Obfuscation {
     }
 
     /** The server-to-client stream, at its start. */
-    CtrStream encryptor() {
+    AesCtr encryptor() {
       return encryptor;
     }
 
     /** The client-to-server stream, already past the 64 header bytes. */
-    CtrStream decryptor() {
+    AesCtr decryptor() {
       return decryptor;
     }
   }

@@ -1,6 +1,8 @@
 package io.telefetch.mtproto.transport;
 
+import io.telefetch.mtproto.crypto.AesCtr;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -17,11 +19,11 @@ import java.util.Objects;
  */
 public final class ObfuscationHandler extends ChannelDuplexHandler {
 
-  private final CtrStream encryptor;
-  private final CtrStream decryptor;
+  private final AesCtr encryptor;
+  private final AesCtr decryptor;
   private byte[] pendingHeader;
 
-  private ObfuscationHandler(CtrStream encryptor, CtrStream decryptor, byte[] header) {
+  private ObfuscationHandler(AesCtr encryptor, AesCtr decryptor, byte[] header) {
     this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
     this.decryptor = Objects.requireNonNull(decryptor, "decryptor");
     this.pendingHeader = header;
@@ -68,19 +70,7 @@ public final class ObfuscationHandler extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
-    ByteBuf out = null;
-    try {
-      out = ctx.alloc().buffer(in.readableBytes());
-      decryptor.apply(in, out);
-    } catch (RuntimeException e) {
-      if (out != null) {
-        out.release();
-      }
-      throw e;
-    } finally {
-      in.release();
-    }
-    ctx.fireChannelRead(out);
+    ctx.fireChannelRead(transform(decryptor, in, ctx.alloc(), false));
   }
 
   /**
@@ -96,10 +86,20 @@ public final class ObfuscationHandler extends ChannelDuplexHandler {
               "an obfuscated connection writes ByteBufs only, not " + msg.getClass().getName()));
       return;
     }
+    ctx.write(transform(encryptor, in, ctx.alloc(), true), promise);
+  }
+
+  /**
+   * Runs {@code stream} over {@code in} into a new buffer ({@code io}: one suited for socket
+   * writes). Ownership: {@code in} is always released here, even if allocation fails; the new
+   * buffer belongs to the caller on success and is released here on failure.
+   */
+  private static ByteBuf transform(AesCtr stream, ByteBuf in, ByteBufAllocator alloc, boolean io) {
     ByteBuf out = null;
     try {
-      out = ctx.alloc().ioBuffer(in.readableBytes());
-      encryptor.apply(in, out);
+      out = io ? alloc.ioBuffer(in.readableBytes()) : alloc.buffer(in.readableBytes());
+      stream.apply(in, out);
+      return out;
     } catch (RuntimeException e) {
       if (out != null) {
         out.release();
@@ -108,6 +108,5 @@ public final class ObfuscationHandler extends ChannelDuplexHandler {
     } finally {
       in.release();
     }
-    ctx.write(out, promise);
   }
 }

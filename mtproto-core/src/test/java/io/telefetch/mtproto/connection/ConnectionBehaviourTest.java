@@ -140,8 +140,7 @@ class ConnectionBehaviourTest {
     try (FakeDc dc = new FakeDc()) {
       List<FakeDc.Received> calls = new ArrayList<>();
       dc.script = except((peer, m) -> calls.add(m));
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         CompletableFuture<NearestDcType> f = c.invoke(new GetNearestDc());
         FakeDc.Received sent = dc.next(GetNearestDc.class);
         assertThat(f.cancel(true)).isTrue();
@@ -152,8 +151,6 @@ class ConnectionBehaviourTest {
         Thread.sleep(200);
         assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
         assertThat(c.isOpen()).isTrue();
-      } finally {
-        c.close();
       }
     }
   }
@@ -180,8 +177,7 @@ class ConnectionBehaviourTest {
           default -> peer.send(peer.rpcResult(m.msgId(), new NearestDc("ZZ", 2, 2)), true);
         }
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         for (int i = 0; i < 3; i++) {
           CompletableFuture<NearestDcType> f = c.invoke(new GetNearestDc());
           assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).as("call %d", i)
@@ -190,8 +186,6 @@ class ConnectionBehaviourTest {
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("ZZ");
         assertThat(c.isOpen()).isTrue();
         assertThat(c.trackedRequests()).isZero();
-      } finally {
-        c.close();
       }
     }
   }
@@ -365,14 +359,11 @@ class ConnectionBehaviourTest {
           FakeDc.defaultAnswer(peer, m);
         }
       };
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         NearestDc r = (NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS);
         assertThat(r.country()).isEqualTo("AGAIN");
         FakeDc.Received resend = dc.next(MsgResendReq.class);
         assertThat((resend.seqNo() & 1)).isEqualTo(1);
-      } finally {
-        c.close();
       }
     }
   }
@@ -381,13 +372,8 @@ class ConnectionBehaviourTest {
   void msgNewDetailedInfoForAReceivedAnswerIsAcknowledged() throws Exception {
     try (FakeDc dc = new FakeDc()) {
       AtomicReference<Long> answerId = new AtomicReference<>();
-      dc.script = except((peer, m) -> {
-        long id = peer.nextId(true);
-        answerId.set(id); // before the client can see the answer
-        peer.sendPacket(peer.packet(id, peer.seq.next(true), peer.rpcResult(m.msgId(), new NearestDc("ZZ", 2, 2))));
-      });
-      MtprotoConnection c = connect(dc);
-      try {
+      dc.script = answerRecordingItsId(answerId);
+      try (MtprotoConnection c = connect(dc)) {
         c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS);
         // wait for the ordinary ack of the answer, then report it again
         assertThat(nextAckContaining(dc, answerId.get())).isTrue();
@@ -395,10 +381,17 @@ class ConnectionBehaviourTest {
         peer.run(() -> peer.send(peer.bytes(new MsgNewDetailedInfo(answerId.get(), 64, 0)), false));
         assertThat(nextAckContaining(dc, answerId.get())).isTrue();
         assertThat(dc.drain(MsgResendReq.class)).isEmpty();
-      } finally {
-        c.close();
       }
     }
+  }
+
+  /** Answers GetNearestDc, storing the answer's msg_id before the client can see the answer. */
+  private static FakeDc.Script answerRecordingItsId(AtomicReference<Long> answerId) {
+    return except((peer, m) -> {
+      long id = peer.nextId(true);
+      answerId.set(id);
+      peer.sendPacket(peer.packet(id, peer.seq.next(true), peer.rpcResult(m.msgId(), new NearestDc("ZZ", 2, 2))));
+    });
   }
 
   private static boolean nextAckContaining(FakeDc dc, long id) throws InterruptedException {
@@ -422,14 +415,11 @@ class ConnectionBehaviourTest {
           peer.send(peer.rpcResult(m.msgId(), new NearestDc("RE", 2, 2)), true);
         }
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("RE");
         long first = dc.next(GetNearestDc.class).msgId();
         long second = dc.next(GetNearestDc.class).msgId();
         assertThat(second).isGreaterThan(first);
-      } finally {
-        c.close();
       }
     }
   }
@@ -438,13 +428,8 @@ class ConnectionBehaviourTest {
   void msgsStateReqIsAnsweredWithoutAnAckRequest() throws Exception {
     try (FakeDc dc = new FakeDc()) {
       AtomicReference<Long> answerId = new AtomicReference<>();
-      dc.script = except((peer, m) -> {
-        long id = peer.nextId(true);
-        answerId.set(id); // before the client can see the answer
-        peer.sendPacket(peer.packet(id, peer.seq.next(true), peer.rpcResult(m.msgId(), new NearestDc("ZZ", 2, 2))));
-      });
-      MtprotoConnection c = connect(dc);
-      try {
+      dc.script = answerRecordingItsId(answerId);
+      try (MtprotoConnection c = connect(dc)) {
         c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS);
         long received = answerId.get();
         long future = received + (100L << 32);
@@ -456,8 +441,6 @@ class ConnectionBehaviourTest {
         assertThat(state.reqMsgId()).isEqualTo(reqId.get());
         assertThat(state.info().toByteArray()).containsExactly(4, 3);
         assertThat(info.seqNo() & 1).isZero(); // msgs_state_info is not content-related
-      } finally {
-        c.close();
       }
     }
   }
@@ -473,8 +456,7 @@ class ConnectionBehaviourTest {
           peer.send(peer.rpcResult(m.msgId(), new NearestDc("N" + n.get(), 2, 2)), true);
         }
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         long session = c.sessionId();
         CompletableFuture<NearestDcType> a = c.invoke(new GetNearestDc());
         CompletableFuture<NearestDcType> b = c.invoke(new GetNearestDc());
@@ -490,8 +472,6 @@ class ConnectionBehaviourTest {
         }
         assertThat(sessions).containsExactly(session);
         assertThat(maxSeq).isGreaterThan(128); // the resend jumped ahead
-      } finally {
-        c.close();
       }
     }
   }
@@ -510,15 +490,12 @@ class ConnectionBehaviourTest {
         }
         peer.send(peer.rpcResult(m.msgId(), new NearestDc("S" + i, 2, 2)), true);
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         CompletableFuture<NearestDcType> lost = c.invoke(new GetNearestDc());
         dc.next(GetNearestDc.class);
         CompletableFuture<NearestDcType> b = c.invoke(new GetNearestDc());
         assertThat(((NearestDc) b.get(5, TimeUnit.SECONDS)).country()).isEqualTo("S1");
         assertThat(((NearestDc) lost.get(5, TimeUnit.SECONDS)).country()).isEqualTo("S2");
-      } finally {
-        c.close();
       }
     }
   }
@@ -535,8 +512,7 @@ class ConnectionBehaviourTest {
         }
         peer.send(peer.rpcResult(m.msgId(), new NearestDc("C", 2, 2)), true);
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         List<CompletableFuture<NearestDcType>> calls = new ArrayList<>();
         c.onLoop(() -> {
           for (int i = 0; i < 3; i++) {
@@ -549,8 +525,6 @@ class ConnectionBehaviourTest {
         }
         Thread.sleep(200);
         assertThat(dc.drain(GetNearestDc.class)).hasSize(3); // nothing was sent twice
-      } finally {
-        c.close();
       }
     }
   }
@@ -560,8 +534,7 @@ class ConnectionBehaviourTest {
   @Test
   void answeredContainersAreForgotten() throws Exception {
     try (FakeDc dc = new FakeDc()) {
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         for (int round = 0; round < 600; round++) {
           List<CompletableFuture<NearestDcType>> calls = c.onLoop(() -> List.of(
               c.invoke(new GetNearestDc()), c.invoke(new GetNearestDc())));
@@ -572,8 +545,6 @@ class ConnectionBehaviourTest {
         assertThat(dc.drain(GetNearestDc.class)).hasSize(1200);
         assertThat(c.trackedContainers()).isLessThan(300);
         assertThat(c.trackedRequests()).isZero();
-      } finally {
-        c.close();
       }
     }
   }
@@ -581,8 +552,7 @@ class ConnectionBehaviourTest {
   @Test
   void containersHoldAtMost1020Messages() throws Exception {
     try (FakeDc dc = new FakeDc()) {
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         List<CompletableFuture<NearestDcType>> calls = c.onLoop(() -> {
           List<CompletableFuture<NearestDcType>> all = new ArrayList<>();
           for (int i = 0; i < 2500; i++) {
@@ -601,8 +571,6 @@ class ConnectionBehaviourTest {
         }
         assertThat(perContainer.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1021)); // + msgs_ack
         assertThat(perContainer.values().stream().mapToInt(Integer::intValue).max().orElse(0)).isGreaterThanOrEqualTo(1000);
-      } finally {
-        c.close();
       }
     }
   }
@@ -618,8 +586,7 @@ class ConnectionBehaviourTest {
           FakeDc.defaultAnswer(peer, m);
         }
       };
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         java.util.Random random = new java.util.Random(3);
         int[] sizes = {300 << 10, 300 << 10, 300 << 10, 300 << 10, 1100 << 10, 10};
         List<CompletableFuture<Boolean>> calls = c.onLoop(() -> {
@@ -647,8 +614,6 @@ class ConnectionBehaviourTest {
         }
         assertThat(bytesPerContainer.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1L << 20));
         assertThat(bigAlone).as("a message over the container budget travels on its own").isTrue();
-      } finally {
-        c.close();
       }
     }
   }
@@ -674,8 +639,7 @@ class ConnectionBehaviourTest {
         contentIds.add(id);
         peer.sendPacket(peer.packet(id, peer.seq.next(true), peer.rpcResult(m.msgId(), new NearestDc("ZZ", 2, 2))));
       });
-      MtprotoConnection c = connect(dc);
-      try {
+      try (MtprotoConnection c = connect(dc)) {
         c.invoke(new GetNearestDc()).get(10, TimeUnit.SECONDS);
         Set<Long> acked = new HashSet<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -689,8 +653,6 @@ class ConnectionBehaviourTest {
         }
         assertThat(acked).containsAll(contentIds);
         assertThat(contentIds).hasSize(10_001);
-      } finally {
-        c.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.transport;
 
+import io.telefetch.mtproto.crypto.AesCtr;
 import static io.telefetch.mtproto.transport.TestSupport.hex;
 import static io.telefetch.mtproto.transport.TestSupport.seeded;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,7 +183,7 @@ class ObfuscationTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Obfuscation.server(new byte[63], null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CtrStream(new byte[16], new byte[16]))
+    assertThatThrownBy(() -> new AesCtr(new byte[16], new byte[16]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -194,9 +195,9 @@ class ObfuscationTest {
     new Random(2).nextBytes(iv);
     byte[] data = new byte[1000];
     new Random(3).nextBytes(data);
-    byte[] expected = new CtrStream(key, iv).apply(data);
+    byte[] expected = new AesCtr(key, iv).apply(data);
 
-    CtrStream ctr = new CtrStream(key, iv);
+    AesCtr ctr = new AesCtr(key, iv);
     ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer();
     ByteBuf heap = Unpooled.wrappedBuffer(data, 0, 7);
     ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(data, 7, 500);
