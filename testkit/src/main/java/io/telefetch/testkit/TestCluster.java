@@ -7,6 +7,7 @@ import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.testkit.server.ApiHandler;
 import io.telefetch.testkit.server.DcServer;
+import io.telefetch.testkit.server.MtProxyServer;
 import io.telefetch.testkit.web.TmeWebServer;
 import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldApi;
@@ -47,6 +48,7 @@ public final class TestCluster implements AutoCloseable {
   private final List<DcServer> dcs = new ArrayList<>();
   private WorldApi api;
   private volatile TmeWebServer web;
+  private MtProxyServer mtProxy;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
 
@@ -80,6 +82,9 @@ public final class TestCluster implements AutoCloseable {
         DcServer cdn = new DcServer(options.cdnDcId, false, true, cdnRsaKey().orElseThrow(), options.clock,
             options.random, api.cdnHandler(), options.proxySecret);
         dcs.add(cdn.start(boss, workers));
+      }
+      if (options.proxySecret != null) {
+        mtProxy = new MtProxyServer(options.proxySecret, this::dcs).start(boss, workers);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -175,6 +180,14 @@ public final class TestCluster implements AutoCloseable {
     return dcs.stream().filter(DcServer::cdn).findFirst();
   }
 
+  /**
+   * The MTProxy address, when the cluster has an {@linkplain Builder#mtProxySecret MTProxy secret}:
+   * one port for every DC, routed by the DC id in the obfuscation header (see {@link MtProxyServer}).
+   */
+  public Optional<MtProxyServer> mtProxy() {
+    return Optional.ofNullable(mtProxy);
+  }
+
   /** Every server: the main DCs (ids 1..n), then the media-only options, then the CDN DC. */
   public List<DcServer> dcs() {
     return Collections.unmodifiableList(dcs);
@@ -189,6 +202,9 @@ public final class TestCluster implements AutoCloseable {
     TmeWebServer w = web;
     if (w != null) {
       w.close();
+    }
+    if (mtProxy != null) {
+      mtProxy.close();
     }
     for (DcServer dc : dcs) {
       dc.close();
@@ -289,7 +305,10 @@ public final class TestCluster implements AutoCloseable {
       return this;
     }
 
-    /** Obfuscated clients must use this MTProxy secret. */
+    /**
+     * Obfuscated clients must use this MTProxy secret, on every DC's port and on the cluster's
+     * {@linkplain TestCluster#mtProxy() MTProxy address}, which it also starts.
+     */
     public Builder mtProxySecret(MtProxySecret secret) {
       this.proxySecret = secret;
       return this;

@@ -144,11 +144,13 @@ public final class DemoCluster implements AutoCloseable {
       hashMillis = (lastHashed.get() - t0) / 1_000_000;
       List<LaunchConfig.Dc> dcs = cluster.dcs().stream()
           .map(dc -> new LaunchConfig.Dc(dc.id(), dc.host(), dc.port(), dc.mediaOnly(), dc.cdn())).toList();
+      String secretHex = options.mtProxySecret == null ? null
+          : (options.mtProxySecret.paddingRequired() ? "dd" : "") + HexFormat.of().formatHex(options.mtProxySecret.key());
       config = new LaunchConfig(dcs, rsa(cluster.rsaKey().publicKey()),
           cluster.cdnRsaKey().map(k -> rsa(k.publicKey())).orElse(null), options.apiId, options.apiHash,
           bot.botToken().orElseThrow(), web.baseUrl(),
-          options.mtProxySecret == null ? null
-              : (options.mtProxySecret.paddingRequired() ? "dd" : "") + HexFormat.of().formatHex(options.mtProxySecret.key()),
+          secretHex,
+          cluster.mtProxy().map(p -> new LaunchConfig.MtProxy(p.host(), p.port(), secretHex)).orElse(null),
           options.guestAccess,
           List.of(new LaunchConfig.Channel(CHANNEL, CHANNEL_TITLE, channel.id(), Long.toString(channel.accessHash()),
               channel.dc(), messages)));

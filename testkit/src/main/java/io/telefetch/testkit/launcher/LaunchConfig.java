@@ -24,6 +24,8 @@ import java.util.List;
  * @param webBaseUrl the base of the t.me pages, e.g. {@code http://127.0.0.1:PORT}
  * @param mtproxySecret the MTProxy secret obfuscated clients must use (hex, {@code dd}-prefixed when
  *     padding is required), or null
+ * @param mtproxy the MTProxy address routing to every DC by the header's DC id, or null without a
+ *     secret
  * @param guestAccess whether clients that never logged in may read public channels and download
  * @param channels the seeded channels
  */
@@ -37,6 +39,7 @@ public record LaunchConfig(
     @JsonProperty("bot_token") String botToken,
     @JsonProperty("web_base_url") String webBaseUrl,
     @JsonProperty("mtproxy_secret") String mtproxySecret,
+    @JsonProperty("mtproxy") MtProxy mtproxy,
     @JsonProperty("guest_access") boolean guestAccess,
     @JsonProperty("channels") List<Channel> channels) {
 
@@ -64,6 +67,19 @@ public record LaunchConfig(
       @JsonProperty("port") int port,
       @JsonProperty("media_only") boolean mediaOnly,
       @JsonProperty("cdn") boolean cdn) {}
+
+  /**
+   * The cluster's MTProxy: one address for every DC; the DC is named in the obfuscation header
+   * (negative for a media-only option).
+   *
+   * @param host always a loopback address
+   * @param port its TCP port
+   * @param secret the secret, as {@code mtproxy_secret}
+   */
+  public record MtProxy(
+      @JsonProperty("host") String host,
+      @JsonProperty("port") int port,
+      @JsonProperty("secret") String secret) {}
 
   /**
    * An RSA public key.

@@ -103,22 +103,43 @@ public final class DcServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            if (faults.down) {
-              ch.close();
-              return;
+            if (admit(ch)) {
+              TransportPipeline.configureServer(ch.pipeline(), transport);
+              ch.pipeline().addLast("dc-session", new ServerConnection(DcServer.this, connectionIds.incrementAndGet()));
             }
-            connections.add(ch);
-            ch.closeFuture().addListener(f -> connections.remove(ch));
-            long rate = rateBytesPerSecond;
-            if (rate > 0) {
-              ch.pipeline().addLast("shaping", new ChannelTrafficShapingHandler(rate, 0, 50));
-            }
-            TransportPipeline.configureServer(ch.pipeline(), transport);
-            ch.pipeline().addLast("dc-session", new ServerConnection(DcServer.this, connectionIds.incrementAndGet()));
           }
         });
     serverChannel = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     return this;
+  }
+
+  /**
+   * Takes a new connection under this DC's faults and shaping: closes it when the DC is down,
+   * otherwise tracks it and puts the bandwidth cap (if any) first in its pipeline.
+   */
+  private boolean admit(Channel ch) {
+    if (faults.down) {
+      ch.close();
+      return false;
+    }
+    connections.add(ch);
+    ch.closeFuture().addListener(f -> connections.remove(ch));
+    long rate = rateBytesPerSecond;
+    if (rate > 0) {
+      ch.pipeline().addFirst("shaping", new ChannelTrafficShapingHandler(rate, 0, 50));
+    }
+    return true;
+  }
+
+  /**
+   * Serves a connection that an {@link MtProxyServer} routed here, whose transport handlers are
+   * already in place: applies this DC's faults and shaping and appends the session handler. Call
+   * on the channel's event loop, before its first frame.
+   */
+  void adoptProxied(Channel ch) {
+    if (admit(ch)) {
+      ch.pipeline().addLast("dc-session", new ServerConnection(this, connectionIds.incrementAndGet()));
+    }
   }
 
   public int id() {

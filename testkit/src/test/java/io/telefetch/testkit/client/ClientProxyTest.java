@@ -12,6 +12,9 @@ import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.TransportKind;
 import io.telefetch.testkit.TestCluster;
+import io.telefetch.testkit.server.MtProxyServer;
+import io.telefetch.mtproto.client.DcOption;
+import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.testkit.world.WorldUser;
 import io.telefetch.tl.api.Config;
 import io.telefetch.tl.api.InputUserSelf;
@@ -82,6 +85,43 @@ class ClientProxyTest {
       WorldUser bot = cluster.world().bot("mtproxy_bot").dc(1).create();
       assertThat(await(client.login(Login.botToken(bot.botToken().orElseThrow()))).id()).isEqualTo(bot.id());
       assertThat(((Config) await(client.invoke(new GetConfig()))).thisDc()).isEqualTo(1);
+    }
+  }
+  /** The cluster's MTProxy address serves every DC, routed by the DC id in the obfuscation header. */
+  @Test
+  void mtProxyAddressRoutesByHeaderDcId() {
+    try (TestCluster cluster = TestCluster.builder().dcs(3).mtProxySecret(SECRET).build().start()) {
+      MtProxyServer proxy = cluster.mtProxy().orElseThrow();
+      try (TelegramClient client = TestClients.builder(cluster)
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET)).build()) {
+        loginAndCallTwoDcs(cluster, client);
+        assertThat(((Config) await(client.invoke(3, new GetConfig()))).thisDc()).isEqualTo(3);
+        // every DC was reached through the one address: each holds a key, none was contacted directly
+        for (int dc = 1; dc <= 3; dc++) {
+          assertThat(cluster.dc(dc).keys()).as("auth keys of DC %d", dc).isNotEmpty();
+        }
+        assertThat(proxy.refusedConnections()).isZero();
+      }
+    }
+  }
+
+  /** A header naming a DC the cluster lacks is closed, as Telegram's proxies do; so is a plain connection. */
+  @Test
+  void mtProxyAddressRefusesUnknownDcAndPlainConnections() {
+    try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(SECRET).build().start()) {
+      MtProxyServer proxy = cluster.mtProxy().orElseThrow();
+      try (TelegramClient client = TestClients.builder(cluster).dcOptions(DcOptions.of(
+              DcOption.of(7, proxy.host(), proxy.port())))
+          .mainDc(7).proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET)).build()) {
+        assertThat(failure(client.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
+        assertThat(proxy.refusedConnections()).isPositive();
+      }
+      try (TelegramClient plain = TestClients.builder(cluster).dcOptions(DcOptions.of(
+              DcOption.of(1, proxy.host(), proxy.port()))).mainDc(1).build()) {
+        long before = proxy.refusedConnections();
+        assertThat(failure(plain.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
+        assertThat(proxy.refusedConnections()).isGreaterThan(before);
+      }
     }
   }
 }

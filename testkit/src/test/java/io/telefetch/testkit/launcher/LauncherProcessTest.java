@@ -300,6 +300,9 @@ class LauncherProcessTest {
       LaunchConfig c = LaunchConfig.read(config);
       assertThat(c.dcs()).extracting(LaunchConfig.Dc::id).containsExactly(1);
       assertThat(c.mtproxySecret()).isEqualTo(secret);
+      assertThat(c.mtproxy().secret()).isEqualTo(secret);
+      assertThat(c.mtproxy().host()).isEqualTo("127.0.0.1");
+      assertThat(c.mtproxy().port()).isPositive().isNotEqualTo(c.dcs().get(0).port());
       assertThat(c.cdnRsa()).isNull();
       assertThat(c.guestAccess()).isFalse();
       LaunchConfig.Message m = c.channels().get(0).messages().get(0);
