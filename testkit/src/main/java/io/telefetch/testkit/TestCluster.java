@@ -84,7 +84,7 @@ public final class TestCluster implements AutoCloseable {
         dcs.add(cdn.start(boss, workers));
       }
       if (options.proxySecret != null) {
-        mtProxy = new MtProxyServer(options.proxySecret, this::dcs).start(boss, workers);
+        mtProxy = new MtProxyServer(options.proxySecret, options.clock, this::dcs).start(boss, workers);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.telefetch.mtproto.transport;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Objects;
 
 /** Immutable limits and the randomness source shared by the framing codecs of one connection. */
@@ -19,10 +20,12 @@ public final class TransportOptions {
 
   private final int maxFrameSize;
   private final SecureRandom random;
+  private final Clock clock;
 
   private TransportOptions(Builder builder) {
     this.maxFrameSize = builder.maxFrameSize;
     this.random = builder.random != null ? builder.random : new SecureRandom();
+    this.clock = builder.clock;
   }
 
   /** The defaults: {@link #DEFAULT_MAX_FRAME_SIZE} and a fresh {@link SecureRandom}. */
@@ -40,6 +43,7 @@ public final class TransportOptions {
     Builder b = new Builder();
     b.maxFrameSize = maxFrameSize;
     b.random = random;
+    b.clock = clock;
     return b;
   }
 
@@ -53,6 +57,11 @@ public final class TransportOptions {
     return random;
   }
 
+  /** The time fake-TLS handshakes carry and check. */
+  public Clock clock() {
+    return clock;
+  }
+
   @Override
   public String toString() {
     return "TransportOptions[maxFrameSize=" + maxFrameSize + "]";
@@ -62,6 +71,7 @@ public final class TransportOptions {
   public static final class Builder {
     private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
     private SecureRandom random;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -77,6 +87,12 @@ public final class TransportOptions {
     /** The randomness source (inject a deterministic one in tests). */
     public Builder random(SecureRandom random) {
       this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The clock of fake-TLS handshake times (inject a fixed one in tests). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

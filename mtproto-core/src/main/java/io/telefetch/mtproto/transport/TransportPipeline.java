@@ -24,19 +24,31 @@ public final class TransportPipeline {
   /** Name of the {@link FrameEncoder}. */
   public static final String FRAME_ENCODER = "mtproto-frame-encoder";
 
+  /** Name of the fake-TLS handshake and record decoder (MTProxy {@code ee} secrets). */
+  public static final String FAKE_TLS = "mtproto-fake-tls";
+
+  /** Name of the fake-TLS record encoder. */
+  public static final String FAKE_TLS_ENCODER = "mtproto-fake-tls-encoder";
+
   /** Name of the {@link TransportDetectionHandler}. */
   public static final String DETECTOR = "mtproto-transport-detector";
 
   private TransportPipeline() {}
 
   /**
-   * Appends a client's transport handlers: the {@link ObfuscationHandler} (when obfuscated), the
+   * Appends a client's transport handlers: fake-TLS (for an MTProxy {@code ee} secret), the {@link
+   * ObfuscationHandler} (when obfuscated), the
    * {@link FrameDecoder} and the {@link FrameEncoder}. Call it from a {@code ChannelInitializer},
    * before adding the MTProto handlers.
    */
   public static void configureClient(ChannelPipeline pipeline, ClientTransportConfig config) {
     TransportCodec codec =
         TransportCodec.forClient(config.kind(), !config.obfuscated(), config.options());
+    if (config.mtProxySecret() != null && config.mtProxySecret().fakeTls()) {
+      pipeline.addLast(FAKE_TLS,
+          new FakeTlsClientHandler(config.mtProxySecret(), config.options(), FAKE_TLS_ENCODER));
+      pipeline.addLast(FAKE_TLS_ENCODER, FakeTlsRecordEncoder.holding());
+    }
     if (config.obfuscated()) {
       Obfuscation.ClientHandshake handshake =
           Obfuscation.client(
@@ -49,10 +61,16 @@ public final class TransportPipeline {
 
   /**
    * Appends a server's {@link TransportDetectionHandler}, which replaces itself with the handlers
-   * for the detected transport. Call it from a {@code ChannelInitializer}, before adding the
+   * for the detected transport; with a fake-TLS MTProxy secret, the fake-TLS handlers before it
+   * (connections that do not start with TLS pass them untouched). Call it from a {@code ChannelInitializer}, before adding the
    * MTProto handlers.
    */
   public static void configureServer(ChannelPipeline pipeline, ServerTransportConfig config) {
+    MtProxySecret secret = config.mtProxySecret();
+    if (secret != null && secret.fakeTls()) {
+      pipeline.addLast(FAKE_TLS, new FakeTlsServerHandler(secret, config.options(), FAKE_TLS_ENCODER));
+      pipeline.addLast(FAKE_TLS_ENCODER, FakeTlsRecordEncoder.passing());
+    }
     pipeline.addLast(DETECTOR, new TransportDetectionHandler(config));
   }
 

@@ -246,7 +246,7 @@ class ObfuscationTest {
         "8a96ef6e42a18c21837580cd1c91c5",
         "8a96ef6e42a18c21837580cd1c91c5a8aa00",
         "not a secret!",
-        "ee8a96ef6e42a18c21837580cd1c91c5a8676f6f676c652e636f6d"
+        "ee8a96ef6e42a18c21837580cd1c91c5a80a0b"
       })
   void invalidSecrets(String text) {
     assertThatThrownBy(() -> MtProxySecret.parse(text))

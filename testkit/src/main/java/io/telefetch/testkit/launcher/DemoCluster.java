@@ -144,8 +144,7 @@ public final class DemoCluster implements AutoCloseable {
       hashMillis = (lastHashed.get() - t0) / 1_000_000;
       List<LaunchConfig.Dc> dcs = cluster.dcs().stream()
           .map(dc -> new LaunchConfig.Dc(dc.id(), dc.host(), dc.port(), dc.mediaOnly(), dc.cdn())).toList();
-      String secretHex = options.mtProxySecret == null ? null
-          : (options.mtProxySecret.paddingRequired() ? "dd" : "") + HexFormat.of().formatHex(options.mtProxySecret.key());
+      String secretHex = options.mtProxySecret == null ? null : options.mtProxySecret.toHex();
       config = new LaunchConfig(dcs, rsa(cluster.rsaKey().publicKey()),
           cluster.cdnRsaKey().map(k -> rsa(k.publicKey())).orElse(null), options.apiId, options.apiHash,
           bot.botToken().orElseThrow(), web.baseUrl(),

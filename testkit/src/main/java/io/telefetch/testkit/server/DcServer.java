@@ -12,6 +12,7 @@ import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.exchange.ServerKeyExchange;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
+import io.telefetch.mtproto.transport.TransportOptions;
 import io.telefetch.mtproto.transport.TransportPipeline;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -95,7 +96,8 @@ public final class DcServer implements AutoCloseable {
 
   /** Binds to an ephemeral loopback port. */
   public DcServer start(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
-    ServerTransportConfig transport = ServerTransportConfig.builder().mtProxySecret(proxySecret).build();
+    ServerTransportConfig transport = ServerTransportConfig.builder().mtProxySecret(proxySecret)
+        .options(TransportOptions.builder().clock(clock).build()).build();
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)

@@ -11,8 +11,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
 import io.telefetch.mtproto.transport.TransportDetected;
+import io.telefetch.mtproto.transport.TransportOptions;
 import io.telefetch.mtproto.transport.TransportPipeline;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,23 +35,28 @@ import java.util.function.Supplier;
  */
 public final class MtProxyServer implements AutoCloseable {
   private final MtProxySecret secret;
+  private final Clock clock;
   private final Supplier<List<DcServer>> dcs;
   private final AtomicLong refused = new AtomicLong();
   private Channel serverChannel;
 
   /**
-   * @param secret the secret clients must use
+   * @param secret the secret clients must use; a fake-TLS ({@code ee}) secret makes clients start
+   *     with its TLS handshake
+   * @param clock the time fake-TLS handshakes are checked against
    * @param dcs the servers to route to (read at each connection, so DCs added later are found)
    */
-  public MtProxyServer(MtProxySecret secret, Supplier<List<DcServer>> dcs) {
+  public MtProxyServer(MtProxySecret secret, Clock clock, Supplier<List<DcServer>> dcs) {
     this.secret = Objects.requireNonNull(secret, "secret");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.dcs = Objects.requireNonNull(dcs, "dcs");
   }
 
   /** Binds to an ephemeral loopback port. */
   public MtProxyServer start(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
     ServerTransportConfig transport =
-        ServerTransportConfig.builder().mtProxySecret(secret).obfuscationRequired(true).build();
+        ServerTransportConfig.builder().mtProxySecret(secret).obfuscationRequired(true)
+            .options(TransportOptions.builder().clock(clock).build()).build();
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)

@@ -124,4 +124,30 @@ class ClientProxyTest {
       }
     }
   }
+
+  /** A fake-TLS (ee) secret: the client starts with the TLS handshake, the proxy checks it and routes. */
+  @Test
+  void fakeTlsThroughTheMtProxyAddress() {
+    MtProxySecret fakeTls = MtProxySecret.parse("ee8a96ef6e42a18c21837580cd1c91c5a8" + "7777772e6578616d706c652e6f7267");
+    assertThat(fakeTls.fakeTlsDomain()).contains("www.example.org");
+    try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(fakeTls).build().start()) {
+      MtProxyServer proxy = cluster.mtProxy().orElseThrow();
+      try (TelegramClient client = TestClients.builder(cluster)
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), fakeTls)).build()) {
+        loginAndCallTwoDcs(cluster, client);
+        assertThat(proxy.refusedConnections()).isZero();
+      }
+      // the same key without the TLS handshake is still an MTProxy client the proxy serves
+      try (TelegramClient plainObfuscated = TestClients.builder(cluster)
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.of(fakeTls.key()))).build()) {
+        assertThat(((Config) await(plainObfuscated.invoke(2, new GetConfig()))).thisDc()).isEqualTo(2);
+      }
+      // another key's hello is refused before anything is routed
+      try (TelegramClient wrong = TestClients.builder(cluster)
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.fakeTls(new byte[16], "www.example.org"))).build()) {
+        assertThat(failure(wrong.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
+        assertThat(proxy.refusedConnections()).isPositive();
+      }
+    }
+  }
 }

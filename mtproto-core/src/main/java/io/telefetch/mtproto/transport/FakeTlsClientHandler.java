@@ -1,0 +1,89 @@
+package io.telefetch.mtproto.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The inbound half of a client's fake-TLS (MTProxy {@code ee} secret), first in the pipeline: sends
+ * the ClientHello when the channel becomes active, checks the proxy's signed answer, then lets the
+ * {@link FakeTlsRecordEncoder} send what was written meanwhile (the obfuscation header first) and
+ * unwraps the proxy's application-data records into the obfuscated stream for the next handler.
+ *
+ * <p>An answer that is not signed with the secret fires {@code exceptionCaught} with a {@link
+ * TransportException} and closes the channel: nothing was sent but the hello. Ownership: the bytes
+ * read are this handler's (the cumulation); payloads passed on are retained slices the next handler
+ * releases.
+ */
+final class FakeTlsClientHandler extends ByteToMessageDecoder {
+
+  private final MtProxySecret secret;
+  private final TransportOptions options;
+  private final String encoderName;
+  private byte[] clientRandom;
+  private boolean handshakeDone;
+  private boolean failed;
+
+  FakeTlsClientHandler(MtProxySecret secret, TransportOptions options, String encoderName) {
+    this.secret = Objects.requireNonNull(secret, "secret");
+    this.options = Objects.requireNonNull(options, "options");
+    this.encoderName = encoderName;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    sendHello(ctx);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      sendHello(ctx);
+    }
+  }
+
+  private void sendHello(ChannelHandlerContext ctx) {
+    if (clientRandom != null) {
+      return;
+    }
+    byte[] hello = FakeTls.clientHello(secret, options.clock().millis() / 1000, options.random());
+    clientRandom = Arrays.copyOfRange(hello, FakeTls.RANDOM_OFFSET, FakeTls.RANDOM_OFFSET + FakeTls.RANDOM_LENGTH);
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(hello));
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    try {
+      if (!handshakeDone) {
+        byte[] head = new byte[Math.min(in.readableBytes(), FakeTls.MAX_HELLO_LENGTH + 5 + 6 + 5 + 65535)];
+        in.getBytes(in.readerIndex(), head);
+        int length = FakeTls.serverHelloLength(head, head.length);
+        if (length < 0) {
+          return;
+        }
+        byte[] answer = new byte[length];
+        in.readBytes(answer);
+        FakeTls.checkServerHello(secret, clientRandom, answer);
+        handshakeDone = true;
+        ChannelHandlerContext encoder = ctx.pipeline().context(encoderName);
+        ((FakeTlsRecordEncoder) encoder.handler()).release(encoder, true);
+      }
+      FakeTls.unwrap(in, out);
+    } catch (TransportException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      ctx.fireExceptionCaught(e);
+      ctx.close();
+    }
+  }
+}
