@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code telefetch} command-line tool. */
 @Command(name = "telefetch", mixinStandardHelpOptions = true, version = "telefetch 0.1.0",
     description = "Telegram media at wire speed.",
-    subcommands = {TelefetchCli.Tl.class, DemoCommand.class})
+    subcommands = {TelefetchCli.Tl.class, DemoCommand.class, FetchCommand.class})
 public final class TelefetchCli implements Runnable {
 
   public static void main(String[] args) {
@@ -22,7 +22,8 @@ public final class TelefetchCli implements Runnable {
   }
 
   /** TL tools. */
-  @Command(name = "tl", description = "TL schema tools.", subcommands = {Tl.Decode.class}, mixinStandardHelpOptions = true)
+  @Command(name = "tl", description = "TL schema tools.", mixinStandardHelpOptions = true,
+      subcommands = {Tl.Decode.class, TlInteropCommands.Random.class, TlInteropCommands.Decode.class})
   static final class Tl implements Runnable {
     @Override
     public void run() {

@@ -7,22 +7,24 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Command-line entry point run by the build: {@code Main --out DIR [--test-out DIR]
- * SCHEMA.tl=package.name:SchemaClass ...}. Writes only files whose content changed.
+ * Command-line entry point run by the build: {@code Main --out DIR [--samples]
+ * SCHEMA.tl=package.name:SchemaClass ...}. With {@code --samples} the random-instance classes
+ * ({@code <Name>Samples}, see {@link JavaGenerator#generateSamples()}) are written to {@code DIR}
+ * too. Writes only files whose content changed.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws IOException {
     Path out = null;
-    Path testOut = null;
+    boolean samples = false;
     String docBase = "https://core.telegram.org";
     int i = 0;
     int generated = 0;
     for (; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
-        case "--test-out" -> testOut = Path.of(args[++i]);
+        case "--samples" -> samples = true;
         case "--doc-base" -> docBase = args[++i];
         default -> {
           if (out == null) {
@@ -36,8 +38,8 @@ public final class Main {
           TlSchema schema = TlParser.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
           JavaGenerator gen = new JavaGenerator(schema, spec[1], spec[2], file.getFileName().toString(), docBase);
           generated += write(out, gen.generate());
-          if (testOut != null) {
-            generated += write(testOut, gen.generateSamples());
+          if (samples) {
+            generated += write(out, gen.generateSamples());
           }
         }
       }

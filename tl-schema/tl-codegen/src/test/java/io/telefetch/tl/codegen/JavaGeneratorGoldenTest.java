@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * Golden test of {@link JavaGenerator}: generates {@code src/test/resources/golden/example.tl} and
  * compares every generated file, and the {@code generateSamples()} output, with the checked-in
  * files under {@code src/test/resources/golden/expected/}: {@code main/<path>.java.txt} for {@code
- * generate()}, {@code test/<path>.java.txt} for {@code generateSamples()}. (The {@code .txt} suffix
+ * generate()}, {@code samples/<path>.java.txt} for {@code generateSamples()}. (The {@code .txt} suffix
  * keeps them from being compiled or taken for committed generated code.)
  *
  * <p>After a deliberate change to the generator or to example.tl, regenerate the expected files
@@ -64,7 +64,7 @@ class JavaGeneratorGoldenTest {
     JavaGenerator gen = new JavaGenerator(exampleSchema(), BASE_PACKAGE, SCHEMA_CLASS, SOURCE_NAME, DOC_BASE);
     Map<String, String> files = new TreeMap<>();
     gen.generate().forEach((path, source) -> files.put("main/" + path + SUFFIX, source));
-    gen.generateSamples().forEach((path, source) -> files.put("test/" + path + SUFFIX, source));
+    gen.generateSamples().forEach((path, source) -> files.put("samples/" + path + SUFFIX, source));
     return files;
   }
 
@@ -166,7 +166,7 @@ class JavaGeneratorGoldenTest {
         "main/" + b + "users/GetRanks.java.txt",
         "main/" + b + "account/UpdateStatus.java.txt",
         // generateSamples()
-        "test/" + b + "ExampleSamples.java.txt");
+        "samples/" + b + "ExampleSamples.java.txt");
   }
 
   @Test
