@@ -43,14 +43,17 @@ import io.telefetch.tl.mtproto.NewSessionCreated;
 import io.telefetch.tl.mtproto.Ping;
 import io.telefetch.tl.mtproto.PingDelayDisconnect;
 import io.telefetch.tl.mtproto.Pong;
+import io.telefetch.tl.mtproto.RpcAnswerDroppedRunning;
 import io.telefetch.tl.mtproto.RpcAnswerUnknown;
 import io.telefetch.tl.mtproto.RpcDropAnswer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +91,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     final KeyState key;
     final ReplayWindow replay = new ReplayWindow(4096);
     final List<Long> acks = new ArrayList<>();
+    /** Queries whose answer is not sent yet, and those of them the client cancelled (rpc_drop_answer). */
+    final Set<Long> running = new HashSet<>();
+    final Set<Long> dropped = new HashSet<>();
     int seqNo;
     long lastMsgId;
     int lastContentSeqNo = -1;
@@ -283,7 +289,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return; // a duplicate: already handled
     }
     TlObject o = new TlReader(body, registry, TlReader.Options.DEFAULT).readObject();
-    boolean contentRelated = !(o instanceof MsgsAck);
+    if (o instanceof MsgsAck) {
+      return; // either parity: mtcute numbers its acks as content-related (odd), and Telegram accepts that
+    }
+    boolean contentRelated = true;
     if (o instanceof MsgsStateInfo) {
       contentRelated = (seq & 1) == 1; // an answer to our msgs_state_req: either parity is accepted
     }
@@ -299,9 +308,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       session.lastContentSeqNo = seq;
       session.acks.add(msgId);
     }
-    if (o instanceof MsgsAck) {
-      return;
-    }
     if (o instanceof PingDelayDisconnect ping) {
       resetDisconnect(ping.disconnectDelay());
       out.add(new Out(bytes(new Pong(msgId, ping.pingId())), true, true));
@@ -309,12 +315,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       out.add(new Out(bytes(new Pong(msgId, ping.pingId())), true, true));
     } else if (o instanceof GetFutureSalts get) {
       out.add(new Out(bytes(futureSalts(msgId, Math.min(64, Math.max(1, get.num())))), true, true));
-    } else if (o instanceof RpcDropAnswer) {
-      out.add(new Out(rpcResult(msgId, bytes(new RpcAnswerUnknown())), true, true));
+    } else if (o instanceof RpcDropAnswer drop) {
+      // a query still running answers rpc_answer_dropped_running here and to the query itself;
+      // answers are sent as soon as they exist, so anything else is no longer known
+      boolean running = session.running.contains(drop.reqMsgId()) && session.dropped.add(drop.reqMsgId());
+      TlObject answer = running ? new RpcAnswerDroppedRunning() : new RpcAnswerUnknown();
+      out.add(new Out(rpcResult(msgId, bytes(answer)), true, true));
     } else if (o instanceof DestroySession d) {
       boolean existed = sessions.remove(d.sessionId()) != null;
       TlObject r = existed ? new DestroySessionOk(d.sessionId()) : new DestroySessionNone(d.sessionId());
-      out.add(new Out(rpcResult(msgId, bytes(r)), true, true));
+      out.add(new Out(bytes(r), true, true)); // a message of its own, like pong: not in rpc_result
     } else if (o instanceof MsgsStateReq req) {
       byte[] info = new byte[req.msgIds().size()];
       for (int i = 0; i < info.length; i++) {
@@ -369,6 +379,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       }
     }
     TlMethod<?> call = inner;
+    session.running.add(msgId);
     dc.recorder().record(new RecordedRequest(dc.id(), call, session.key.authKey().id(), connectionId));
     CallContext context = new CallContext(dc, session.key, session.id, msgId, connectionId, layer);
     long keyId = session.key.authKey().id();
@@ -400,12 +411,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void reply(Session session, long msgId, TlMethod<?> call, Object value, Throwable error) {
+    session.running.remove(msgId);
+    boolean dropped = session.dropped.remove(msgId);
     if (!ctx.channel().isActive()) {
       return;
     }
     byte[] body;
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause == null) {
+    if (dropped) {
+      body = rpcResult(msgId, bytes(new RpcAnswerDroppedRunning()));
+    } else if (cause == null) {
       body = rpcResult(msgId, maybeGzip(resultBytes(value), call));
     } else if (cause instanceof RpcError e) {
       body = rpcResult(msgId, bytes(new io.telefetch.tl.mtproto.RpcError(e.code(), e.errorMessage())));

@@ -16,6 +16,8 @@ import io.telefetch.tl.api.NearestDc;
 import io.telefetch.tl.api.help.GetCdnConfig;
 import io.telefetch.tl.api.help.GetConfig;
 import io.telefetch.tl.api.help.GetNearestDc;
+import io.telefetch.tl.api.updates.DifferenceEmpty;
+import io.telefetch.tl.api.updates.GetDifference;
 import io.telefetch.tl.api.updates.GetState;
 import io.telefetch.tl.api.updates.State;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * (and its media-only options) of a {@link TestCluster} serves by default.
  *
  * <p>Served: {@code help.getConfig} (dc_options with media-only and CDN entries), {@code
- * help.getNearestDc}, {@code help.getCdnConfig}, {@code updates.getState}; {@code
+ * help.getNearestDc}, {@code help.getCdnConfig}, {@code updates.getState}, {@code
+ * updates.getDifference} (always empty); {@code
  * auth.importBotAuthorization}, {@code auth.sendCode}, {@code auth.signIn}, {@code
  * account.getPassword}, {@code auth.checkPassword} (SRP), {@code auth.exportLoginToken}, {@code
  * auth.importLoginToken}, {@code auth.exportAuthorization}, {@code auth.importAuthorization},
@@ -110,6 +113,11 @@ public final class WorldApi implements ApiHandler {
     if (method instanceof GetState) {
       Errors.requireUser(ctx, world);
       return new State(1, 0, world.now(), 1, 0);
+    }
+    if (method instanceof GetDifference) {
+      // nothing ever happens after getState's state (mtcute asks right after its login)
+      Errors.requireUser(ctx, world);
+      return new DifferenceEmpty(world.now(), 1);
     }
     return null;
   }

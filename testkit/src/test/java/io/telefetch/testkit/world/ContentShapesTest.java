@@ -46,6 +46,8 @@ import io.telefetch.tl.api.messages.GetDiscussionMessage;
 import io.telefetch.tl.api.messages.GetHistory;
 import io.telefetch.tl.api.messages.GetReplies;
 import io.telefetch.tl.api.messages.Messages;
+import io.telefetch.tl.api.updates.DifferenceEmpty;
+import io.telefetch.tl.api.updates.GetDifference;
 import io.telefetch.tl.api.updates.GetState;
 import io.telefetch.tl.api.updates.State;
 import io.telefetch.tl.api.users.GetUsers;
@@ -268,7 +270,12 @@ class ContentShapesTest {
   void otherCallsHaveRealisticAnswers() {
     Messages m = (Messages) call(bot, new io.telefetch.tl.api.messages.GetMessages(List.of(new InputMessageID(5))));
     assertThat(m.messages()).singleElement().isInstanceOf(MessageEmpty.class);
-    assertThat(((State) call(bot, new GetState())).pts()).isPositive();
+    State state = (State) call(bot, new GetState());
+    assertThat(state.pts()).isPositive();
+    DifferenceEmpty none = (DifferenceEmpty) call(bot,
+        GetDifference.builder().pts(state.pts()).date(state.date()).qts(state.qts()).build());
+    assertThat(none.seq()).isEqualTo(state.seq());
+    assertThat(none.date()).isGreaterThanOrEqualTo(state.date());
     assertThat(errorMessage(bot, new GetAppConfig(0))).isEqualTo("METHOD_INVALID");
     MtprotoConnection anonymous = clients.connect(cluster.dc(1));
     assertThat(errorMessage(anonymous, new ResolveUsername("shapes_demo", null))).isEqualTo("AUTH_KEY_UNREGISTERED");

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Decodes TL values from a Netty {@link ByteBuf}, advancing its reader index.
@@ -239,7 +240,9 @@ public final class TlReader {
 
   private byte[] inflate(TlBytes packed, int start) {
     int cap = options.maxInflatedSize();
-    try (InputStream gz = new GZIPInputStream(new ByteArrayInputStreamOf(packed), 8192)) {
+    try (InputStream gz = isZlib(packed)
+        ? new InflaterInputStream(new ByteArrayInputStreamOf(packed))
+        : new GZIPInputStream(new ByteArrayInputStreamOf(packed), 8192)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(cap, packed.length() * 4 + 64));
       byte[] chunk = new byte[8192];
       int n;
@@ -255,6 +258,20 @@ public final class TlReader {
     } finally {
       packed.release();
     }
+  }
+
+  /**
+   * Whether gzip_packed data is a zlib stream (RFC 1950: CM 8, CINFO at most 7, header check
+   * multiple of 31) rather than gzip (RFC 1952, which starts 1f 8b and so never passes this
+   * check). mtcute packs its requests with zlib's deflate, and Telegram accepts them.
+   */
+  private static boolean isZlib(TlBytes packed) {
+    if (packed.length() < 2) {
+      return false;
+    }
+    int cmf = packed.byteAt(0) & 0xff;
+    int flg = packed.byteAt(1) & 0xff;
+    return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
   }
 
   /** An InputStream over a TlBytes without copying heap content. */

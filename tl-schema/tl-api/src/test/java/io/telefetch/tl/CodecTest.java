@@ -26,6 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -199,6 +200,39 @@ class CodecTest {
       assertThat(new TlReader(b).readObject(Pong.class)).isEqualTo(pong);
     } finally {
       b.release();
+    }
+  }
+
+  @Test
+  void gzipPackedAlsoAcceptsAZlibStream() throws Exception {
+    // what mtcute sends (node's zlib deflateSync: RFC 1950, header 78 9c), and Telegram accepts
+    Pong pong = new Pong(77L, 88L);
+    byte[] data = encode(pong);
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(bos)) {
+      z.write(data);
+    }
+    byte[] packed = bos.toByteArray();
+    assertThat(packed[0] & 0xff).isEqualTo(0x78);
+    ByteBuf b = Unpooled.buffer();
+    try {
+      new TlWriter(b).writeInt(TlReader.GZIP_PACKED_ID).writeBytes(packed);
+      assertThat(new TlReader(b).readObject(Pong.class)).isEqualTo(pong);
+    } finally {
+      b.release();
+    }
+    // a zlib bomb meets the same cap
+    bos.reset();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(bos)) {
+      z.write(new byte[8 << 20]);
+    }
+    ByteBuf bomb = Unpooled.buffer();
+    try {
+      new TlWriter(bomb).writeInt(TlReader.GZIP_PACKED_ID).writeBytes(bos.toByteArray());
+      TlReader r = new TlReader(bomb, TlRegistry.standard(), new TlReader.Options(Integer.MAX_VALUE, 1 << 20, 64));
+      assertThatThrownBy(r::readObject).isInstanceOf(TlDecodeException.class).hasMessageContaining("inflates past");
+    } finally {
+      bomb.release();
     }
   }
 
