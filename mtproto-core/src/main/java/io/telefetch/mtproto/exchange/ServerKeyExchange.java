@@ -1,5 +1,7 @@
 package io.telefetch.mtproto.exchange;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.telefetch.mtproto.crypto.AesKeyIv;
 import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.CryptoCheckException;
@@ -9,7 +11,9 @@ import io.telefetch.mtproto.crypto.RsaPad;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.exchange.KeyExchangeException.Reason;
 import io.telefetch.tl.TlBytes;
+import io.telefetch.tl.TlDecodeException;
 import io.telefetch.tl.TlObject;
+import io.telefetch.tl.TlReader;
 import io.telefetch.tl.mtproto.ClientDHInnerData;
 import io.telefetch.tl.mtproto.DhGenFail;
 import io.telefetch.tl.mtproto.DhGenOk;
@@ -59,6 +63,17 @@ import java.util.Set;
  */
 public final class ServerKeyExchange {
 
+  /** {@link Result#dcId()} of a key created with the legacy {@code p_q_inner_data}. */
+  public static final int NO_DC = 0;
+
+  /**
+   * {@code p_q_inner_data#83c95aec pq:string p:string q:string nonce:int128 server_nonce:int128
+   * new_nonce:int256 = P_Q_inner_data}: the official schema's form without {@code dc}. mtcute's
+   * schema JSON (and so our mtproto.tl) leaves it out, but GramJS and Telethon send it and
+   * Telegram accepts it, so the server reads it here.
+   */
+  static final int LEGACY_PQ_INNER_DATA_ID = 0x83c95aec;
+
   private static final BigInteger MAX_PQ = BigInteger.ONE.shiftLeft(63);
   private static final int MAX_EXPONENT_ATTEMPTS = 8;
 
@@ -68,7 +83,9 @@ public final class ServerKeyExchange {
    * @param authKey the new authorization key
    * @param serverSalt the first server salt, {@code new_nonce[0:8] XOR server_nonce[0:8]}, as a
    *     little-endian long
-   * @param dcId the {@code dc} the client sent in {@code p_q_inner_data}
+   * @param dcId the {@code dc} the client sent in {@code p_q_inner_data_dc} or {@code
+   *     p_q_inner_data_temp_dc}; {@link #NO_DC} after the legacy {@code p_q_inner_data}, which has
+   *     none
    * @param expiresIn the {@code expires_in} of a temporary key in seconds; 0 for a permanent key
    * @param createdAt when the key was created, by the server's clock
    */
@@ -229,9 +246,14 @@ public final class ServerKeyExchange {
     } catch (CryptoCheckException e) {
       throw Messages.wrap(Reason.RSA_PAD, "encrypted_data of req_DH_params", e);
     }
-    PQInnerData inner =
-        Messages.decode(dataWithPadding, PQInnerData.class, false, "p_q_inner_data");
-    readInnerData(inner, clientP, clientQ);
+    // RSA_PAD always yields 192 bytes: the constructor id is there to look at.
+    boolean legacy = (dataWithPadding[0] & 0xff | (dataWithPadding[1] & 0xff) << 8
+        | (dataWithPadding[2] & 0xff) << 16 | (dataWithPadding[3] & 0xff) << 24)
+        == LEGACY_PQ_INNER_DATA_ID;
+    PQInnerData inner = legacy
+        ? decodeLegacyInnerData(dataWithPadding)
+        : Messages.decode(dataWithPadding, PQInnerData.class, false, "p_q_inner_data");
+    readInnerData(inner, legacy, clientP, clientQ);
     tmpKey = ExchangeCrypto.tmpAesKeyIv(newNonce, serverNonce);
 
     byte[] gA = null;
@@ -255,7 +277,26 @@ public final class ServerKeyExchange {
     return new ServerDHParamsOk(nonceTl, serverNonceTl, TlBytes.wrap(encrypted));
   }
 
-  private void readInnerData(PQInnerData inner, BigInteger clientP, BigInteger clientQ) {
+  /**
+   * Reads the legacy {@code p_q_inner_data} (the rest of {@code data} is padding) into a {@code
+   * p_q_inner_data_dc} with {@link #NO_DC}, so that one path checks both.
+   */
+  private static PQInnerDataDc decodeLegacyInnerData(byte[] data) {
+    ByteBuf buf = Unpooled.wrappedBuffer(data);
+    try {
+      TlReader reader = new TlReader(buf);
+      reader.readInt(); // the constructor id, already checked
+      return new PQInnerDataDc(reader.readBytes(), reader.readBytes(), reader.readBytes(),
+          reader.readInt128(), reader.readInt128(), reader.readInt256(), NO_DC);
+    } catch (TlDecodeException e) {
+      throw new KeyExchangeException(Reason.MALFORMED, "p_q_inner_data does not decode", e);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private void readInnerData(PQInnerData inner, boolean legacy, BigInteger clientP,
+      BigInteger clientQ) {
     TlBytes innerPq;
     TlBytes innerP;
     TlBytes innerQ;
@@ -295,7 +336,8 @@ public final class ServerKeyExchange {
           "pq, p or q of p_q_inner_data differ from those of the exchange");
     }
     Set<Integer> accepted = options.acceptedDcIds();
-    if (!accepted.isEmpty() && !accepted.contains(dcId)) {
+    // The legacy form names no DC: like Telegram, accept it on whichever DC it arrives.
+    if (!legacy && !accepted.isEmpty() && !accepted.contains(dcId)) {
       throw new KeyExchangeException(Reason.BAD_DC, "dc " + dcId + " is not served here");
     }
     newNonce = innerNewNonce.toByteArray();
@@ -546,8 +588,9 @@ public final class ServerKeyExchange {
       }
 
       /**
-       * The {@code dc} values accepted in {@code p_q_inner_data} (with the +10000 of test DCs and
-       * the sign of media DCs, as clients send them); empty, the default, accepts any.
+       * The {@code dc} values accepted in {@code p_q_inner_data_dc} (with the +10000 of test DCs
+       * and the sign of media DCs, as clients send them); empty, the default, accepts any. The
+       * legacy {@code p_q_inner_data}, which names no DC, is accepted whatever this says.
        */
       public Builder acceptedDcIds(Set<Integer> dcIds) {
         this.acceptedDcIds = Set.copyOf(dcIds);

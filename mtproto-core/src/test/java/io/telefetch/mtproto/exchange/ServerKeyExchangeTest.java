@@ -6,6 +6,8 @@ import static io.telefetch.mtproto.exchange.ExchangeFixtures.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.DhChecks;
 import io.telefetch.mtproto.crypto.ExchangeCrypto;
@@ -14,6 +16,7 @@ import io.telefetch.mtproto.crypto.RsaPad;
 import io.telefetch.mtproto.exchange.KeyExchangeException.Reason;
 import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.TlObject;
+import io.telefetch.tl.TlWriter;
 import io.telefetch.tl.mtproto.ClientDHInnerData;
 import io.telefetch.tl.mtproto.DhGenOk;
 import io.telefetch.tl.mtproto.DhGenRetry;
@@ -91,6 +94,48 @@ class ServerKeyExchangeTest {
     assertThat(result.serverSalt()).isEqualTo(
         ExchangeCrypto.initialServerSalt(peer.newNonce, peer.res.serverNonce().toByteArray()));
     assertThat(result.dcId()).isEqualTo(2);
+  }
+
+  /**
+   * GramJS (and Telethon) send the official schema's legacy {@code p_q_inner_data#83c95aec}
+   * without {@code dc}, which Telegram accepts; the server used to close the connection on it.
+   */
+  @Test
+  void theLegacyPqInnerDataWithoutDcCreatesTheSameKey() {
+    Peer peer = new Peer(serverOptions(30).acceptedDcIds(Set.of(2)).build());
+    ServerDHParamsOk ok = (ServerDHParamsOk) peer.send(peer.reqDhLegacy(peer.innerData()));
+    BigInteger ga = new BigInteger(1, peer.peer.decryptServerDhInnerData(ok).gA().toByteArray());
+    BigInteger b = new BigInteger(2048, new SecureRandom());
+    DhGenOk answer = (DhGenOk) peer.send(peer.setClientDh(0, BigInteger.valueOf(3).modPow(b, P)));
+    AuthKey key = AuthKey.of(ExchangeCrypto.powMod(ga, b, P));
+    assertThat(answer.newNonceHash1().toByteArray())
+        .isEqualTo(ExchangeCrypto.newNonceHash(peer.newNonce, 1, key));
+    ServerKeyExchange.Result result = peer.server.result().orElseThrow();
+    assertThat(result.authKey()).isEqualTo(key);
+    assertThat(result.dcId()).isEqualTo(ServerKeyExchange.NO_DC);
+    assertThat(result.temporary()).isFalse();
+  }
+
+  @Test
+  void theLegacyPqInnerDataIsCheckedLikeTheOthers() {
+    Peer a = new Peer(serverOptions(31).build());
+    PQInnerDataDc good = a.innerData();
+    assertRejected(a.server, Reason.NONCE_MISMATCH, () -> a.send(a.reqDhLegacy(new PQInnerDataDc(
+        good.pq(), good.p(), good.q(), good.nonce(), flip(good.serverNonce()), good.newNonce(),
+        2))));
+    Peer b = new Peer(serverOptions(32).build());
+    PQInnerDataDc good2 = b.innerData();
+    assertRejected(b.server, Reason.BAD_PQ, () -> b.send(b.reqDhLegacy(new PQInnerDataDc(
+        flip(good2.pq()), good2.p(), good2.q(), good2.nonce(), good2.serverNonce(),
+        good2.newNonce(), 2))));
+    Peer c = new Peer(serverOptions(33).build());
+    // pq claims 0xfffe bytes, more than the 192 bytes RSA_PAD carries
+    byte[] overlong = Arrays.copyOf(c.legacyInnerData(c.innerData()), 8);
+    overlong[4] = (byte) 0xfe;
+    overlong[5] = (byte) 0xfe;
+    overlong[6] = (byte) 0xff;
+    overlong[7] = 0;
+    assertRejected(c.server, Reason.MALFORMED, () -> c.send(c.reqDhEncrypting(overlong)));
   }
 
   @Test
@@ -340,8 +385,31 @@ class ServerKeyExchangeTest {
     }
 
     ReqDHParams reqDh(PQInnerData inner) {
-      byte[] encrypted =
-          RsaPad.encrypt(ExchangeFixtures.encode(inner), serverKey().publicKey(), random);
+      return reqDhEncrypting(ExchangeFixtures.encode(inner));
+    }
+
+    /** req_DH_params carrying the legacy p_q_inner_data#83c95aec with the fields of {@code inner}. */
+    ReqDHParams reqDhLegacy(PQInnerDataDc inner) {
+      return reqDhEncrypting(legacyInnerData(inner));
+    }
+
+    /** p_q_inner_data#83c95aec pq p q nonce server_nonce new_nonce, written field by field. */
+    byte[] legacyInnerData(PQInnerDataDc inner) {
+      ByteBuf buf = Unpooled.buffer();
+      try {
+        new TlWriter(buf).writeInt(0x83c95aec).writeBytes(inner.pq()).writeBytes(inner.p())
+            .writeBytes(inner.q()).writeInt128(inner.nonce()).writeInt128(inner.serverNonce())
+            .writeInt256(inner.newNonce());
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        return bytes;
+      } finally {
+        buf.release();
+      }
+    }
+
+    ReqDHParams reqDhEncrypting(byte[] innerData) {
+      byte[] encrypted = RsaPad.encrypt(innerData, serverKey().publicKey(), random);
       return new ReqDHParams(TlBytes.wrap(nonce), res.serverNonce(), p, q,
           serverKey().publicKey().fingerprint(), TlBytes.wrap(encrypted));
     }

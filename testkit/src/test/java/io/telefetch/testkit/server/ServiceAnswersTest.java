@@ -65,9 +65,9 @@ class ServiceAnswersTest {
   }
 
   /**
-   * mtcute cancels a call with rpc_drop_answer; for a query the server is still running the answer
-   * is rpc_answer_dropped_running, to the drop and to the query itself (service_messages.html);
-   * testkit answered rpc_answer_unknown and then the query's real result.
+   * mtcute (like our engine) cancels a call with rpc_drop_answer; for a query the server is still
+   * running the answer is rpc_answer_dropped_running, to the drop and to the query itself
+   * (service_messages.html); testkit answered rpc_answer_unknown and then the query's real result.
    */
   @Test
   void droppingARunningQueryAnswersDroppedRunningTwice() throws Exception {
