@@ -1,6 +1,7 @@
 package io.telefetch.mtproto.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,38 @@ public final class FakeTls {
 
   static final int RANDOM_LENGTH = 32;
 
-  /** The longest ClientHello record accepted, header included. */
+  /**
+   * The longest ClientHello record accepted, header included (what Telegram's proxy reads; mtcute's
+   * hello buffer has the same size).
+   */
   static final int MAX_HELLO_LENGTH = 4096;
+
+  /**
+   * The shortest ClientHello record payload that counts as fake-TLS: Telegram's proxy takes a
+   * connection for fake-TLS only when it starts {@code 16 03 01} with a record length of at least
+   * {@code 0x200} (clients pad their hellos to 512 bytes or more). Anything else is left to the
+   * obfuscated2 detection, whose random headers may well start with {@code 0x16}.
+   */
+  static final int MIN_HELLO_RECORD_PAYLOAD = 0x200;
+
+  /**
+   * The longest ServerHello record accepted by a client, header included: a proxy's is about 130
+   * bytes; a larger one is not waited for.
+   */
+  static final int MAX_SERVER_HELLO_LENGTH = 4096;
+
+  /** The longest whole server answer (ServerHello, ChangeCipherSpec, "certificate") accepted. */
+  static final int MAX_SERVER_ANSWER_LENGTH =
+      MAX_SERVER_HELLO_LENGTH + 6 + 5 + ((1 << 14) + 2048);
+
+  /** {@link #clientHelloStart}: the connection starts a fake-TLS ClientHello. */
+  static final int HELLO = 1;
+
+  /** {@link #clientHelloStart}: the connection is not fake-TLS. */
+  static final int NOT_HELLO = 0;
+
+  /** {@link #clientHelloStart}: too few bytes to tell. */
+  static final int UNDECIDED = -1;
 
   /** The largest application-data payload sent in one record (TLS's plaintext limit). */
   static final int MAX_RECORD_PAYLOAD = 1 << 14;
@@ -122,6 +153,28 @@ public final class FakeTls {
   }
 
   /**
+   * Whether a connection's first bytes (the readable bytes of {@code in}, which is only looked at)
+   * are a fake-TLS ClientHello: {@link #HELLO} for {@code 16 03 01} and a record length of at least
+   * {@value #MIN_HELLO_RECORD_PAYLOAD}, as Telegram's proxy decides; {@link #NOT_HELLO} for anything
+   * else, such as an obfuscated2 header (which clients never start with {@code 16 03 01 02}, but
+   * may start with {@code 0x16}); {@link #UNDECIDED} while fewer than 4 bytes match so far.
+   */
+  static int clientHelloStart(ByteBuf in) {
+    int ri = in.readerIndex();
+    int n = Math.min(4, in.readableBytes());
+    for (int i = 0; i < n; i++) {
+      int b = in.getUnsignedByte(ri + i);
+      if (i == 3) {
+        return b >= (MIN_HELLO_RECORD_PAYLOAD >>> 8) ? HELLO : NOT_HELLO;
+      }
+      if (b != (i == 0 ? RECORD_HANDSHAKE : i == 1 ? 3 : 1)) {
+        return NOT_HELLO;
+      }
+    }
+    return UNDECIDED;
+  }
+
+  /**
    * The length of the ClientHello record at the start of {@code first}, or -1 while fewer than 5
    * bytes are known.
    *
@@ -135,7 +188,7 @@ public final class FakeTls {
       throw invalid("the connection does not start with a TLS ClientHello record");
     }
     int length = 5 + (((first[3] & 0xff) << 8) | (first[4] & 0xff));
-    if (length < 5 + 4 + 2 + RANDOM_LENGTH + 1 || length > MAX_HELLO_LENGTH) {
+    if (length < 5 + MIN_HELLO_RECORD_PAYLOAD || length > MAX_HELLO_LENGTH) {
       throw invalid("ClientHello record of " + length + " bytes");
     }
     return length;
@@ -272,25 +325,48 @@ public final class FakeTls {
    * @throws TransportException when it does not have the expected record layout
    */
   static int serverHelloLength(byte[] bytes, int available) throws TransportException {
+    return serverHelloLength(Unpooled.wrappedBuffer(bytes, 0, available));
+  }
+
+  /**
+   * The length of the server's answer at the start of the readable bytes of {@code in}, or -1 while
+   * more bytes are needed; {@code in} is only looked at (it stays the caller's, indexes unchanged).
+   * The answer is at most {@value #MAX_SERVER_ANSWER_LENGTH} bytes: a longer one is refused as soon
+   * as its record headers say so, so a client never buffers more than that for the handshake.
+   *
+   * @throws TransportException when it does not have the expected record layout or sizes
+   */
+  static int serverHelloLength(ByteBuf in) throws TransportException {
+    int ri = in.readerIndex();
+    int available = in.readableBytes();
     if (available < 5) {
       return -1;
     }
-    if ((bytes[0] & 0xff) != RECORD_HANDSHAKE || bytes[1] != 3 || bytes[2] != 3) {
+    if (in.getUnsignedByte(ri) != RECORD_HANDSHAKE || in.getByte(ri + 1) != 3 || in.getByte(ri + 2) != 3) {
       throw invalid("the server's answer does not start with a TLS 1.2 handshake record");
     }
-    int first = 5 + (((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff));
-    if (first < RANDOM_OFFSET + RANDOM_LENGTH) {
+    int first = 5 + in.getUnsignedShort(ri + 3);
+    if (first < RANDOM_OFFSET + RANDOM_LENGTH || first > MAX_SERVER_HELLO_LENGTH) {
       throw invalid("ServerHello record of " + first + " bytes");
     }
     int ccsEnd = first + CHANGE_CIPHER_SPEC.length;
     if (available < ccsEnd + 5) {
       return -1;
     }
-    if (!Arrays.equals(bytes, first, ccsEnd, CHANGE_CIPHER_SPEC, 0, CHANGE_CIPHER_SPEC.length)
-        || (bytes[ccsEnd] & 0xff) != RECORD_APPLICATION_DATA || bytes[ccsEnd + 1] != 3 || bytes[ccsEnd + 2] != 3) {
+    for (int i = 0; i < CHANGE_CIPHER_SPEC.length; i++) {
+      if (in.getByte(ri + first + i) != CHANGE_CIPHER_SPEC[i]) {
+        throw invalid("the ServerHello is not followed by ChangeCipherSpec");
+      }
+    }
+    if (in.getUnsignedByte(ri + ccsEnd) != RECORD_APPLICATION_DATA
+        || in.getByte(ri + ccsEnd + 1) != 3 || in.getByte(ri + ccsEnd + 2) != 3) {
       throw invalid("the ServerHello is not followed by ChangeCipherSpec and application data");
     }
-    int total = ccsEnd + 5 + (((bytes[ccsEnd + 3] & 0xff) << 8) | (bytes[ccsEnd + 4] & 0xff));
+    int certificate = in.getUnsignedShort(ri + ccsEnd + 3);
+    if (certificate > MAX_INCOMING_RECORD_PAYLOAD) {
+      throw invalid("an application-data record of " + certificate + " bytes in the server's answer");
+    }
+    int total = ccsEnd + 5 + certificate;
     return available < total ? -1 : total;
   }
 
@@ -309,8 +385,10 @@ public final class FakeTls {
 
   /**
    * Unwraps the complete records at the start of {@code in}: application-data payloads are added to
-   * {@code out} as retained slices (the receiver releases them), ChangeCipherSpec records are
-   * skipped, an incomplete record is left in place.
+   * {@code out} as retained slices (each slice is then owned by whoever receives it and must be
+   * released by it), ChangeCipherSpec records are skipped, an incomplete record is left in place.
+   * {@code in} stays the caller's: it is read, never released. A record is at most {@value
+   * #MAX_INCOMING_RECORD_PAYLOAD} + 5 bytes, so at most that much waits for its end.
    *
    * @throws TransportException for another record type or version, or an impossible length
    */

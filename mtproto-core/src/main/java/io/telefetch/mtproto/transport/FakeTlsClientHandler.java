@@ -15,9 +15,10 @@ import java.util.Objects;
  * unwraps the proxy's application-data records into the obfuscated stream for the next handler.
  *
  * <p>An answer that is not signed with the secret fires {@code exceptionCaught} with a {@link
- * TransportException} and closes the channel: nothing was sent but the hello. Ownership: the bytes
- * read are this handler's (the cumulation); payloads passed on are retained slices the next handler
- * releases.
+ * TransportException} and closes the channel: nothing was sent but the hello. So does an answer
+ * whose record headers announce more than {@value FakeTls#MAX_SERVER_ANSWER_LENGTH} bytes: the
+ * handshake never buffers more than that. Ownership: the bytes read are this handler's (the
+ * cumulation); payloads passed on are retained slices the next handler releases.
  */
 final class FakeTlsClientHandler extends ByteToMessageDecoder {
 
@@ -57,6 +58,11 @@ final class FakeTlsClientHandler extends ByteToMessageDecoder {
     ctx.writeAndFlush(Unpooled.wrappedBuffer(hello));
   }
 
+  /**
+   * Checks the proxy's answer, then unwraps records. {@code in} is the cumulation, owned by this
+   * handler (read, never released here); payloads added to {@code out} are retained slices owned by
+   * the next handler.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
@@ -65,9 +71,10 @@ final class FakeTlsClientHandler extends ByteToMessageDecoder {
     }
     try {
       if (!handshakeDone) {
-        byte[] head = new byte[Math.min(in.readableBytes(), FakeTls.MAX_HELLO_LENGTH + 5 + 6 + 5 + 65535)];
-        in.getBytes(in.readerIndex(), head);
-        int length = FakeTls.serverHelloLength(head, head.length);
+        if (clientRandom == null) {
+          throw FakeTls.invalid("the proxy spoke before the ClientHello was sent");
+        }
+        int length = FakeTls.serverHelloLength(in);
         if (length < 0) {
           return;
         }

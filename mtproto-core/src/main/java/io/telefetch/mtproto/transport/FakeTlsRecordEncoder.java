@@ -16,8 +16,11 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>On a client it starts {@linkplain #holding() holding}: writes wait in a queue until {@link
  * FakeTlsClientHandler} has checked the server's answer, then leave after the client's
- * ChangeCipherSpec record, in order. Ownership: a written message becomes this handler's; it is
- * released once its slices are written (or when a queued write fails on close).
+ * ChangeCipherSpec record, in order. Ownership: a written {@code ByteBuf} becomes this handler's:
+ * it is released as soon as it is wrapped (the records hold retained slices of it, which the
+ * channel releases once written), or when a queued write fails because the channel closed or the
+ * handler was removed. Other messages pass through untouched. If wrapping fails (no memory), the
+ * write's promise fails and the channel is closed, since the obfuscated stream would have a hole.
  */
 final class FakeTlsRecordEncoder extends ChannelDuplexHandler {
 
@@ -46,6 +49,10 @@ final class FakeTlsRecordEncoder extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Wraps {@code msg} into records (or queues it while holding). A {@code ByteBuf} is this
+   * handler's from here on (see the class comment); the written composite belongs to the channel.
+   */
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof ByteBuf in)) {
@@ -56,7 +63,25 @@ final class FakeTlsRecordEncoder extends ChannelDuplexHandler {
       queue.add(in, promise);
       return;
     }
-    ctx.write(wrap(ctx, in), promise);
+    writeWrapped(ctx, in, promise);
+  }
+
+  /**
+   * Writes {@code in} (released here) as records. When wrapping fails, fails the promise, closes the
+   * channel and returns the failure; otherwise returns null.
+   */
+  private static RuntimeException writeWrapped(
+      ChannelHandlerContext ctx, ByteBuf in, ChannelPromise promise) {
+    ByteBuf records;
+    try {
+      records = wrap(ctx, in);
+    } catch (RuntimeException e) {
+      promise.tryFailure(e);
+      ctx.close();
+      return e;
+    }
+    ctx.write(records, promise);
+    return null;
   }
 
   @Override
@@ -84,14 +109,22 @@ final class FakeTlsRecordEncoder extends ChannelDuplexHandler {
     while (!queue.isEmpty()) {
       ByteBuf msg = ((ByteBuf) queue.current()).retain(); // remove() releases the queue's reference
       ChannelPromise promise = queue.remove();
-      ctx.write(wrap(ctx, msg), promise);
+      RuntimeException failure = writeWrapped(ctx, msg, promise);
+      if (failure != null) {
+        queue.removeAndFailAll(failure); // what follows a hole in the stream must not leave
+        return;
+      }
     }
     if (flushRequested || changeCipherSpec) {
       ctx.flush();
     }
   }
 
-  /** Wraps {@code in} (released here) into records; the result belongs to the caller. */
+  /**
+   * Wraps {@code in} into records: a composite of 5-byte headers and retained slices of {@code in}.
+   * {@code in} is always released here, even when this throws; the result belongs to the caller
+   * (and is released here if building it fails).
+   */
   private static ByteBuf wrap(ChannelHandlerContext ctx, ByteBuf in) {
     try {
       int readable = in.readableBytes();

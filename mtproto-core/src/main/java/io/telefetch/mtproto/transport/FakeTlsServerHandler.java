@@ -15,18 +15,29 @@ import org.slf4j.LoggerFactory;
  * unwraps application-data records and passes their payloads (the obfuscated stream) to the
  * transport detection that follows; ChangeCipherSpec records are skipped.
  *
- * <p>A connection that does not start with a TLS record (0x16) is not fake-TLS: the handler and its
+ * <p>A connection that does not start like a fake-TLS ClientHello ({@code 16 03 01} and a record of
+ * at least 512 bytes, as Telegram's proxy tells them apart) is not fake-TLS: the handler and its
  * {@link FakeTlsRecordEncoder} step aside and the bytes reach the detector unchanged, so the same
- * port also serves plain and obfuscated clients. A bad hello or record fires {@code
- * exceptionCaught} with a {@link TransportException} and closes the channel. Ownership: the bytes
- * read are this handler's (the cumulation); a payload passed on is a retained slice the next
- * handler releases.
+ * port also serves plain and obfuscated clients (an obfuscated header may start with {@code 0x16}).
+ * A bad hello or record fires {@code exceptionCaught} with a {@link TransportException} and closes
+ * the channel; it never waits for more than one hello ({@value FakeTls#MAX_HELLO_LENGTH} bytes) or
+ * one record. Ownership: the bytes read are this handler's (the cumulation); a payload passed on is a
+ * retained slice the next handler releases.
+ *
+ * <p>Unlike Telegram's proxy, this server keeps no cache of client randoms, so a hello recorded by
+ * an observer can be replayed within the allowed clock skew and gets a well-formed answer; and a
+ * refused hello is closed rather than relayed to the domain's real server. Neither matters for a
+ * test server, but both would make a public proxy easier to probe.
  */
 final class FakeTlsServerHandler extends ByteToMessageDecoder {
 
   private static final Logger log = LoggerFactory.getLogger(FakeTlsServerHandler.class);
 
-  /** How far a client's hello time may be from the server's. */
+  /**
+   * How far a client's hello time may be from the server's, either way. Telegram's proxy is
+   * stricter about the future (3 seconds) and uses its client-random cache for the past; a test
+   * server is lenient both ways.
+   */
   static final long MAX_SKEW_SECONDS = 600;
 
   private final MtProxySecret secret;
@@ -41,6 +52,11 @@ final class FakeTlsServerHandler extends ByteToMessageDecoder {
     this.encoderName = encoderName;
   }
 
+  /**
+   * Checks and answers the hello, then unwraps records. {@code in} is the cumulation, owned by this
+   * handler (read, never released here); payloads added to {@code out} are retained slices owned by
+   * the next handler.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
@@ -49,11 +65,13 @@ final class FakeTlsServerHandler extends ByteToMessageDecoder {
     }
     try {
       if (!handshakeDone) {
-        if (!in.isReadable()) {
+        int start = FakeTls.clientHelloStart(in);
+        if (start == FakeTls.UNDECIDED) {
           return;
         }
-        if (in.getUnsignedByte(in.readerIndex()) != FakeTls.RECORD_HANDSHAKE) {
+        if (start == FakeTls.NOT_HELLO) {
           // not fake-TLS: let the transport detection see these bytes as they are
+          // (ByteToMessageDecoder hands the unread cumulation to the next handler on removal)
           ctx.pipeline().remove(encoderName);
           ctx.pipeline().remove(this);
           return;

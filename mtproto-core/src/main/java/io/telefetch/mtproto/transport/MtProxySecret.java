@@ -30,11 +30,12 @@ public final class MtProxySecret {
   }
 
   /**
-   * A secret from its bytes: 16 bytes; 17 bytes whose first byte (usually {@code 0xdd}) asks for
-   * the padded intermediate transport and is not part of the key; or {@code 0xee}, the 16 key bytes
-   * and a domain name (1 to {@value #MAX_DOMAIN_LENGTH} printable ASCII bytes) for fake-TLS.
+   * A secret from its bytes: 16 bytes; 17 bytes whose first byte (usually {@code 0xdd}, never
+   * {@code 0xee}) asks for the padded intermediate transport and is not part of the key; or {@code
+   * 0xee}, the 16 key bytes and a domain name (1 to {@value #MAX_DOMAIN_LENGTH} printable ASCII
+   * bytes) for fake-TLS.
    *
-   * @throws IllegalArgumentException for another length or a malformed fake-TLS domain
+   * @throws IllegalArgumentException for another length, or a missing or malformed fake-TLS domain
    */
   public static MtProxySecret of(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
@@ -42,6 +43,10 @@ public final class MtProxySecret {
       return new MtProxySecret(bytes.clone(), false, null);
     }
     if (bytes.length == 17) {
+      if ((bytes[0] & 0xff) == 0xee) {
+        // not a dd secret in disguise: an ee secret whose domain is missing
+        throw new IllegalArgumentException("a fake-TLS (ee) secret needs a domain after its 16 key bytes");
+      }
       return new MtProxySecret(Arrays.copyOfRange(bytes, 1, 17), true, null);
     }
     if (bytes.length > 17 && (bytes[0] & 0xff) == 0xee) {

@@ -60,6 +60,9 @@ class FakeTlsTest {
         .isEqualTo("dd8a96ef6e42a18c21837580cd1c91c5a8");
     assertThatThrownBy(() -> MtProxySecret.parse("ee8a96ef6e42a18c21837580cd1c91c5a8" + "0a0b"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("printable");
+    // ee and the key but no domain: refused, not read as a dd secret (which would print back as dd)
+    assertThatThrownBy(() -> MtProxySecret.parse("ee8a96ef6e42a18c21837580cd1c91c5a8"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("domain");
   }
 
   // ------------------------------------------------------------ handshake functions

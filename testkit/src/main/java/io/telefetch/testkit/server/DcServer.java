@@ -137,11 +137,15 @@ public final class DcServer implements AutoCloseable {
    * Serves a connection that an {@link MtProxyServer} routed here, whose transport handlers are
    * already in place: applies this DC's faults and shaping and appends the session handler. Call
    * on the channel's event loop, before its first frame.
+   *
+   * @return false when the DC is down and closed the connection instead
    */
-  void adoptProxied(Channel ch) {
+  boolean adoptProxied(Channel ch) {
     if (admit(ch)) {
       ch.pipeline().addLast("dc-session", new ServerConnection(this, connectionIds.incrementAndGet()));
+      return true;
     }
+    return false;
   }
 
   public int id() {

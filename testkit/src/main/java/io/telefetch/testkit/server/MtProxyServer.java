@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
 import io.telefetch.mtproto.transport.TransportDetected;
@@ -30,8 +31,10 @@ import java.util.function.Supplier;
  * the client cannot tell apart.
  *
  * <p>Refused: plain (non-obfuscated) connections, headers that do not decrypt with the secret, and
- * DC ids the cluster does not have (the connection is closed, as Telegram's proxies do). A negative
- * id for a DC without a media-only option is served by the DC's main server.
+ * DC ids the cluster does not have (the connection is closed; Telegram's own proxy instead sends
+ * ids missing from its configuration to its configured default DC, so a client that gets away with
+ * a wrong id there fails here). A negative id for a DC without a media-only option is served by the
+ * DC's main server (Telegram's proxy would use its default DC for an id its configuration lacks).
  */
 public final class MtProxyServer implements AutoCloseable {
   private final MtProxySecret secret;
@@ -118,31 +121,55 @@ public final class MtProxyServer implements AutoCloseable {
 
   /**
    * Waits for the transport detection, then hands the connection to the DC its header names and
-   * stays in the pipeline as a pass-through.
+   * stays in the pipeline as a pass-through. A connection refused here (or by the DC, when it is
+   * down) is counted once; frames already decoded from the bytes that came with the header, and
+   * errors that follow, are dropped rather than reaching a session that does not exist.
    */
   private final class Router extends ChannelInboundHandlerAdapter {
+    private boolean closed;
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof TransportDetected detected) {
+      if (evt instanceof TransportDetected detected && !closed) {
         Optional<DcServer> target = route(detected.dcId());
         if (target.isEmpty()) {
-          refused.incrementAndGet();
-          ctx.close();
+          refuse(ctx);
           return;
         }
-        target.get().adoptProxied(ctx.channel());
+        if (!target.get().adoptProxied(ctx.channel())) {
+          closed = true; // the DC is down and closed it
+          return;
+        }
       }
       super.userEventTriggered(ctx, evt);
     }
 
+    /** Passes {@code msg} on to the DC's session, or releases it once the connection is refused. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (closed) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (closed) {
+        return;
+      }
       if (ctx.pipeline().get("dc-session") != null) {
         super.exceptionCaught(ctx, cause); // routed: the DC's session handler decides
       } else {
-        refused.incrementAndGet(); // a plain connection or a header that does not decrypt
-        ctx.close();
+        refuse(ctx); // a plain connection or a header that does not decrypt
       }
+    }
+
+    private void refuse(ChannelHandlerContext ctx) {
+      closed = true;
+      refused.incrementAndGet();
+      ctx.close();
     }
   }
 

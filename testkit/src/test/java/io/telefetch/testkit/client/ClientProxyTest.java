@@ -4,6 +4,12 @@ import static io.telefetch.testkit.client.TestClients.await;
 import static io.telefetch.testkit.client.TestClients.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.Proxy;
 import io.telefetch.mtproto.client.TelegramClient;
@@ -11,7 +17,9 @@ import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.TransportKind;
+import io.telefetch.mtproto.transport.TransportPipeline;
 import io.telefetch.testkit.TestCluster;
+import io.telefetch.testkit.server.DcServer;
 import io.telefetch.testkit.server.MtProxyServer;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
@@ -21,7 +29,12 @@ import io.telefetch.tl.api.InputUserSelf;
 import io.telefetch.tl.api.User;
 import io.telefetch.tl.api.help.GetConfig;
 import io.telefetch.tl.api.users.GetUsers;
+import java.io.ByteArrayOutputStream;
+import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Calls through a SOCKS5 proxy (with and without a password) and through MTProxy secrets. */
@@ -148,6 +161,97 @@ class ClientProxyTest {
         assertThat(failure(wrong.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
         assertThat(proxy.refusedConnections()).isPositive();
       }
+    }
+  }
+
+  /**
+   * The first bytes of an obfuscated MTProxy client (padded intermediate) that names {@code dcId}:
+   * the 64-byte header, then {@code plain} as the obfuscation encrypts it.
+   */
+  private static byte[] obfuscatedStart(MtProxySecret secret, int dcId, byte[] plain) {
+    EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel c) {
+        TransportPipeline.configureClient(c.pipeline(),
+            ClientTransportConfig.builder(TransportKind.PADDED_INTERMEDIATE).mtProxySecret(secret).dcId(dcId).build());
+      }
+    });
+    try {
+      if (plain.length > 0) {
+        ch.pipeline().context(TransportPipeline.FRAME_DECODER).write(Unpooled.wrappedBuffer(plain));
+      }
+      ch.flush();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Object o; (o = ch.readOutbound()) != null; ) {
+        ByteBuf b = (ByteBuf) o;
+        out.writeBytes(ByteBufUtil.getBytes(b));
+        b.release();
+      }
+      return out.toByteArray();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  private static void awaitCondition(Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() < deadline).as(what).isTrue();
+      Thread.sleep(10);
+    }
+  }
+
+  /**
+   * The header's DC id: plus 10000 for a test DC (served like the production one), negative for the
+   * media-only option, or the main server when the DC has none.
+   */
+  @Test
+  void mtProxyAddressRoutesTestAndMediaDcIds() throws Exception {
+    try (TestCluster cluster = TestCluster.builder().dcs(2).mediaDc(2).mtProxySecret(SECRET).build().start()) {
+      MtProxyServer proxy = cluster.mtProxy().orElseThrow();
+      DcServer dc1 = cluster.dc(1);
+      DcServer media2 = cluster.mediaDc(2).orElseThrow();
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        int[][] cases = {{10001, 1, 0}, {-1, 2, 0}, {-2, 2, 1}, {-10002, 2, 2}}; // id, then how many DC 1 and media 2 serve
+        for (int[] c : cases) {
+          Socket s = new Socket(proxy.host(), proxy.port());
+          sockets.add(s);
+          s.getOutputStream().write(obfuscatedStart(SECRET, c[0], new byte[0]));
+          s.getOutputStream().flush();
+          awaitCondition(() -> "DC id " + c[0] + " routed: DC 1 has " + dc1.openConnections() + ", media 2 has "
+              + media2.openConnections() + ", refused " + proxy.refusedConnections(),
+              () -> dc1.openConnections() == c[1] && media2.openConnections() == c[2]);
+        }
+        assertThat(cluster.dc(2).openConnections()).isZero();
+        assertThat(proxy.refusedConnections()).isZero();
+      } finally {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * A connection refused for its DC id is counted once, even when what came with its header
+   * breaks the transport too (those bytes are dropped, not handed to a session).
+   */
+  @Test
+  void mtProxyAddressCountsARefusedConnectionOnce() throws Exception {
+    try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(SECRET).build().start()) {
+      MtProxyServer proxy = cluster.mtProxy().orElseThrow();
+      // DC 7, then a packet length (0x7fffffff) no server accepts
+      byte[] start = obfuscatedStart(SECRET, 7, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+      try (Socket s = new Socket(proxy.host(), proxy.port())) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(start);
+        s.getOutputStream().flush();
+        assertThat(s.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+      }
+      awaitCondition(() -> "the refusal counted", () -> proxy.refusedConnections() > 0);
+      Thread.sleep(200); // anything counted twice is counted by now
+      assertThat(proxy.refusedConnections()).isEqualTo(1);
     }
   }
 }
