@@ -11,7 +11,6 @@ import io.telefetch.testkit.server.MtProxyServer;
 import io.telefetch.testkit.web.TmeWebServer;
 import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldApi;
-import io.telefetch.tl.TlRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -65,9 +63,6 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts every DC; call once. */
   public TestCluster start() {
-    // The TL registry (2,400+ deserializers: seconds on a small machine) loads while the servers
-    // start, not on the first client's req_pq_multi: mtcute gives up on that one after 5 s.
-    CompletableFuture<TlRegistry> registry = CompletableFuture.supplyAsync(TlRegistry::standard);
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup(options.threads);
     try {
@@ -91,7 +86,6 @@ public final class TestCluster implements AutoCloseable {
       if (options.proxySecret != null) {
         mtProxy = new MtProxyServer(options.proxySecret, options.clock, this::dcs).start(boss, workers);
       }
-      registry.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();

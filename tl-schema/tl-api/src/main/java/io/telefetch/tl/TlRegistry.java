@@ -7,7 +7,8 @@ import io.netty.util.collection.IntObjectMap;
  * Maps constructor ids to the generated code that decodes them.
  *
  * <p>{@link #standard()} knows every constructor and method of the bundled MTProto and API schemas.
- * Registries are immutable once built and safe to share.
+ * Building it is cheap: it loads none of the generated classes, each of which is loaded when an
+ * object of it is first decoded. Registries are immutable once built and safe to share.
  */
 public final class TlRegistry {
   private final IntObjectMap<TlDeserializer> byId;

@@ -264,8 +264,10 @@ class JavaGeneratorGoldenTest {
         .contains("implements TlMethod<java.lang.Boolean>", "private final boolean offline;", "return __r.readBool();");
     assertThat(g.get(b + "ExampleSchema.java.txt"))
         .contains("public static final int LAYER = 7;")
-        .contains("b.add(0xda9b0d0d, \"invokeWithLayer\", io.telefetch.example.InvokeWithLayer::read);")
-        .doesNotContain("boolTrue", "\"message\"");
+        .contains("b.add(0xda9b0d0d, \"invokeWithLayer\", new Deserializer(11));")
+        .contains("case 11: return io.telefetch.example.InvokeWithLayer.read(r);")
+        // no method references: each would spin a lambda class and load its target at registration
+        .doesNotContain("::", "boolTrue", "\"message\"");
   }
 
   private static String firstDifference(String expected, String actual) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Naming rules and generator errors on small schemas (the full output is pinned by the golden test). */
@@ -83,5 +85,58 @@ class JavaGeneratorTest {
         + "a#1 flags:# x:flags.0?true b:Bool = A;");
     assertThat(files).containsOnlyKeys("p/A.java", "p/AType.java", "p/TSchema.java");
     assertThat(files.get("p/A.java")).contains("private final boolean x;", "private final boolean b;", "__w.writeBool(b);");
+  }
+
+  /**
+   * The registration class of a schema larger than one chunk: every id is registered with its own
+   * dense index, each index is decoded by exactly one case calling the class of that id, and no
+   * switch method holds more than {@link JavaGenerator#READ_CHUNK} cases (method size limits).
+   */
+  @Test
+  void registrationOfALargeSchemaIsSplitIntoChunks() {
+    int n = 2 * JavaGenerator.READ_CHUNK + 7;
+    StringBuilder tl = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      tl.append("c").append(i).append('#').append(Integer.toHexString(0x1000 + i)).append(" = T;\n");
+    }
+    String src = generate(tl.toString()).get("p/TSchema.java");
+    assertThat(src).doesNotContain("::")
+        .contains("      switch (index / " + JavaGenerator.READ_CHUNK + ") {\n"
+            + "        case 0: return read0(index, r);\n"
+            + "        case 1: return read1(index, r);\n"
+            + "        case 2: return read2(index, r);\n"
+            + "        default: throw new IllegalStateException(\"no combinator \" + index);\n")
+        .doesNotContain("read3(");
+
+    Map<Integer, String> registered = new java.util.HashMap<>();
+    Matcher add = Pattern.compile("b\\.add\\(0x([0-9a-f]+), \"(c\\d+)\", new Deserializer\\((\\d+)\\)\\);").matcher(src);
+    while (add.find()) {
+      int id = Integer.parseInt(add.group(1), 16);
+      assertThat(add.group(2)).isEqualTo("c" + (id - 0x1000));
+      assertThat(registered.put(Integer.parseInt(add.group(3)), add.group(2))).as("index %s twice", add.group(3)).isNull();
+    }
+    assertThat(registered).hasSize(n);
+
+    String[] methods = src.split("private static TlObject read");
+    assertThat(methods).hasSize(4); // the part before, read0, read1, read2
+    Map<Integer, String> decoded = new java.util.HashMap<>();
+    for (int m = 1; m < methods.length; m++) {
+      assertThat(methods[m]).startsWith(m - 1 + "(int i, TlReader r) {");
+      Matcher c = Pattern.compile("case (\\d+): return p\\.(C\\d+)\\.read\\(r\\);").matcher(methods[m]);
+      int cases = 0;
+      while (c.find()) {
+        int index = Integer.parseInt(c.group(1));
+        assertThat(index / JavaGenerator.READ_CHUNK).as("case %d in read%d", index, m - 1).isEqualTo(m - 1);
+        assertThat(decoded.put(index, c.group(2))).as("case %d twice", index).isNull();
+        cases++;
+      }
+      assertThat(cases).isBetween(1, JavaGenerator.READ_CHUNK);
+    }
+    // index i is registered for ci and decoded by Ci.read
+    assertThat(decoded).hasSize(n);
+    registered.forEach((index, name) -> assertThat(decoded.get(index)).isEqualTo("C" + name.substring(1)));
+    // registrations are chunked too
+    assertThat(src).contains("    register0(b);\n    register1(b);\n    register2(b);\n")
+        .doesNotContain("register3(b)");
   }
 }
