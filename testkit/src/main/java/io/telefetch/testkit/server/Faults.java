@@ -17,6 +17,8 @@ public final class Faults {
   final AtomicInteger sessionResets = new AtomicInteger();
   final AtomicInteger transportErrors = new AtomicInteger();
   volatile int transportErrorCode = -404;
+  /** The server-side connection id {@link #transportErrors} applies to; 0 for any connection. */
+  volatile long transportErrorConnection;
   final AtomicLong closeAfterBytes = new AtomicLong(-1);
   volatile boolean down;
   volatile boolean forgetKeys;
@@ -43,7 +45,17 @@ public final class Faults {
 
   /** The next {@code n} encrypted packets are answered with transport error {@code code} (e.g. -404, -429) and closed. */
   public Faults transportError(int code, int n) {
+    return transportError(code, n, 0);
+  }
+
+  /**
+   * Like {@link #transportError(int, int)}, but only packets of the server-side connection {@code
+   * connectionId} (as in {@link RecordedRequest#connectionId()}; 0 for any) count, so that other
+   * clients' acks and pings cannot take the fault.
+   */
+  public Faults transportError(int code, int n, long connectionId) {
     transportErrorCode = code;
+    transportErrorConnection = connectionId;
     transportErrors.addAndGet(n);
     return this;
   }

@@ -182,7 +182,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       dc.keys().clear();
     }
     KeyState key = dc.keys().get(authKeyId);
-    if (key == null || takeOne(faults.transportErrors)) {
+    long target = faults.transportErrorConnection;
+    if (key == null || (target == 0 || target == connectionId) && takeOne(faults.transportErrors)) {
       int code = key == null ? -404 : faults.transportErrorCode;
       ctx.writeAndFlush(new TransportError(code)).addListener(f -> ctx.close());
       return;

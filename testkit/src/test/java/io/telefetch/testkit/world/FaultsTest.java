@@ -187,10 +187,13 @@ class FaultsTest {
   }
 
   @Test
-  void transportErrorMinus429() {
+  void transportErrorMinus429() throws InterruptedException {
     MtprotoConnection victim = clients.reuseKey(dc, c);
+    dc.recorder().clear();
     call(victim, new GetConfig());
-    dc.faults().transportError(-429, 1);
+    long victimConnection = dc.recorder().takeRequest(Duration.ofSeconds(5)).connectionId();
+    // only the victim's packets may take the fault: other connections' acks and pings must not
+    dc.faults().transportError(-429, 1, victimConnection);
     assertThatThrownBy(() -> call(victim, new GetConfig())).isInstanceOf(ConnectionClosedException.class)
         .hasStackTraceContaining("-429");
     assertThat(call(clients.reuseKey(dc, c), new GetConfig())).isNotNull();
