@@ -32,6 +32,7 @@ final class DcState {
   // guarded by this
   private CompletableFuture<Void> keyCreation;
   private CompletableFuture<Void> authorization;
+  private long authorizationGeneration;
   private boolean closed;
 
   DcState(int id, boolean cdn, ClientOptions options, Connector connector, DcDirectory directory, SessionKeeper session) {
@@ -193,9 +194,33 @@ final class DcState {
         return;
       }
       key = key.withAuthorized(true);
+      authorizationGeneration++;
       updated = key;
     }
     session.update(s -> s.withKey(updated));
+  }
+
+  /**
+   * How many times an authorization was put on this DC's key; a call captures it before it is
+   * sent, so that an AUTH_KEY_UNREGISTERED answer can tell whether it predates the latest import.
+   */
+  synchronized long authorizationGeneration() {
+    return authorizationGeneration;
+  }
+
+  /**
+   * An AUTH_KEY_UNREGISTERED answer to a call sent at {@code generationSeen}: resets the
+   * authorization unless an import is in flight or finished after that call was sent (the call
+   * raced a key replacement: retrying it is enough, and a second export would be wasted).
+   */
+  void resetAuthorizationAfter(long generationSeen) {
+    synchronized (this) {
+      if (authorizationGeneration != generationSeen
+          || authorization != null && !authorization.isDone()) {
+        return;
+      }
+    }
+    resetAuthorization();
   }
 
   /** The key is no longer authorised (other account, logout, AUTH_KEY_UNREGISTERED). */

@@ -49,7 +49,11 @@ final class Router {
     }
     CompletableFuture<Void> ready = route.authorize() ? authorizations.ensure(state, route.purpose())
         : CompletableFuture.completedFuture(null);
-    return ready.thenCompose(v -> state.invoke(route.purpose(), method, scope)).handle((r, e) -> {
+    long[] generationSeen = {state.authorizationGeneration()};
+    return ready.thenCompose(v -> {
+      generationSeen[0] = state.authorizationGeneration();
+      return state.invoke(route.purpose(), method, scope);
+    }).handle((r, e) -> {
       if (e == null) {
         return CompletableFuture.completedFuture(r);
       }
@@ -75,7 +79,7 @@ final class Router {
           && recoveries < MAX_RECOVERIES) {
         LOG.debug("{} on DC {} failed ({}); recovering", method.tlName(), dc, keyLost ? "key lost" : "unauthorised");
         if (unregistered) {
-          state.resetAuthorization();
+          state.resetAuthorizationAfter(generationSeen[0]);
         }
         return attempt(route, method, scope, migrations, recoveries + 1);
       }
