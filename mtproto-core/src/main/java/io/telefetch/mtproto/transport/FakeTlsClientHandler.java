@@ -3,7 +3,6 @@ package io.telefetch.mtproto.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -20,14 +19,13 @@ import java.util.Objects;
  * handshake never buffers more than that. Ownership: the bytes read are this handler's (the
  * cumulation); payloads passed on are retained slices the next handler releases.
  */
-final class FakeTlsClientHandler extends ByteToMessageDecoder {
+final class FakeTlsClientHandler extends ClosingDecoder {
 
   private final MtProxySecret secret;
   private final TransportOptions options;
   private final String encoderName;
   private byte[] clientRandom;
   private boolean handshakeDone;
-  private boolean failed;
 
   FakeTlsClientHandler(MtProxySecret secret, TransportOptions options, String encoderName) {
     this.secret = Objects.requireNonNull(secret, "secret");
@@ -64,33 +62,22 @@ final class FakeTlsClientHandler extends ByteToMessageDecoder {
    * the next handler.
    */
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
-    }
-    try {
-      if (!handshakeDone) {
-        if (clientRandom == null) {
-          throw FakeTls.invalid("the proxy spoke before the ClientHello was sent");
-        }
-        int length = FakeTls.serverHelloLength(in);
-        if (length < 0) {
-          return;
-        }
-        byte[] answer = new byte[length];
-        in.readBytes(answer);
-        FakeTls.checkServerHello(secret, clientRandom, answer);
-        handshakeDone = true;
-        ChannelHandlerContext encoder = ctx.pipeline().context(encoderName);
-        ((FakeTlsRecordEncoder) encoder.handler()).release(encoder, true);
+  void decodeOrRefuse(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws TransportException {
+    if (!handshakeDone) {
+      if (clientRandom == null) {
+        throw FakeTls.invalid("the proxy spoke before the ClientHello was sent");
       }
-      FakeTls.unwrap(in, out);
-    } catch (TransportException e) {
-      failed = true;
-      in.skipBytes(in.readableBytes());
-      ctx.fireExceptionCaught(e);
-      ctx.close();
+      int length = FakeTls.serverHelloLength(in);
+      if (length < 0) {
+        return;
+      }
+      byte[] answer = new byte[length];
+      in.readBytes(answer);
+      FakeTls.checkServerHello(secret, clientRandom, answer);
+      handshakeDone = true;
+      ChannelHandlerContext encoder = ctx.pipeline().context(encoderName);
+      ((FakeTlsRecordEncoder) encoder.handler()).release(encoder, true);
     }
+    FakeTls.unwrap(in, out);
   }
 }

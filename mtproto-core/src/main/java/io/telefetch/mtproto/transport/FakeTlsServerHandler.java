@@ -3,11 +3,8 @@ package io.telefetch.mtproto.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The inbound half of a server's fake-TLS (MTProxy {@code ee} secret), first in the pipeline: checks
@@ -29,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * refused hello is closed rather than relayed to the domain's real server. Neither matters for a
  * test server, but both would make a public proxy easier to probe.
  */
-final class FakeTlsServerHandler extends ByteToMessageDecoder {
+final class FakeTlsServerHandler extends ClosingDecoder {
 
-  private static final Logger log = LoggerFactory.getLogger(FakeTlsServerHandler.class);
 
   /**
    * How far a client's hello time may be from the server's, either way. Telegram's proxy is
@@ -44,7 +40,6 @@ final class FakeTlsServerHandler extends ByteToMessageDecoder {
   private final TransportOptions options;
   private final String encoderName;
   private boolean handshakeDone;
-  private boolean failed;
 
   FakeTlsServerHandler(MtProxySecret secret, TransportOptions options, String encoderName) {
     this.secret = Objects.requireNonNull(secret, "secret");
@@ -58,45 +53,33 @@ final class FakeTlsServerHandler extends ByteToMessageDecoder {
    * the next handler.
    */
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
-    }
-    try {
-      if (!handshakeDone) {
-        int start = FakeTls.clientHelloStart(in);
-        if (start == FakeTls.UNDECIDED) {
-          return;
-        }
-        if (start == FakeTls.NOT_HELLO) {
-          // not fake-TLS: let the transport detection see these bytes as they are
-          // (ByteToMessageDecoder hands the unread cumulation to the next handler on removal)
-          ctx.pipeline().remove(encoderName);
-          ctx.pipeline().remove(this);
-          return;
-        }
-        byte[] head = new byte[Math.min(5, in.readableBytes())];
-        in.getBytes(in.readerIndex(), head);
-        int length = FakeTls.helloLength(head, head.length);
-        if (length < 0 || in.readableBytes() < length) {
-          return;
-        }
-        byte[] hello = new byte[length];
-        in.readBytes(hello);
-        long now = options.clock().millis() / 1000;
-        byte[] clientRandom = FakeTls.checkClientHello(hello, secret, now, MAX_SKEW_SECONDS);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(
-            FakeTls.serverHello(secret, hello, clientRandom, options.random())));
-        handshakeDone = true;
+  void decodeOrRefuse(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws TransportException {
+    if (!handshakeDone) {
+      int start = FakeTls.clientHelloStart(in);
+      if (start == FakeTls.UNDECIDED) {
+        return;
       }
-      FakeTls.unwrap(in, out);
-    } catch (TransportException e) {
-      failed = true;
-      in.skipBytes(in.readableBytes());
-      log.debug("refusing {}: {}", ctx.channel(), e.getMessage());
-      ctx.fireExceptionCaught(e);
-      ctx.close();
+      if (start == FakeTls.NOT_HELLO) {
+        // not fake-TLS: let the transport detection see these bytes as they are
+        // (ByteToMessageDecoder hands the unread cumulation to the next handler on removal)
+        ctx.pipeline().remove(encoderName);
+        ctx.pipeline().remove(this);
+        return;
+      }
+      byte[] head = new byte[Math.min(5, in.readableBytes())];
+      in.getBytes(in.readerIndex(), head);
+      int length = FakeTls.helloLength(head, head.length);
+      if (length < 0 || in.readableBytes() < length) {
+        return;
+      }
+      byte[] hello = new byte[length];
+      in.readBytes(hello);
+      long now = options.clock().millis() / 1000;
+      byte[] clientRandom = FakeTls.checkClientHello(hello, secret, now, MAX_SKEW_SECONDS);
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(
+          FakeTls.serverHello(secret, hello, clientRandom, options.random())));
+      handshakeDone = true;
     }
+    FakeTls.unwrap(in, out);
   }
 }

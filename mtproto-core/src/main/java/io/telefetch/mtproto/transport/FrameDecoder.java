@@ -2,11 +2,8 @@ package io.telefetch.mtproto.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The inbound half of a transport: turns the (deobfuscated) byte stream into {@link
@@ -18,12 +15,9 @@ import org.slf4j.LoggerFactory;
  * fatal kind, then the channel is closed and further input discarded. Ownership: each {@link
  * TransportFrame} passed on is owned by the handler that receives it, which releases it.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
-
-  private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
+public final class FrameDecoder extends ClosingDecoder {
 
   private final TransportCodec codec;
-  private boolean failed;
 
   /** A decoder that shares {@code codec} with the connection's {@link FrameEncoder}. */
   public FrameDecoder(TransportCodec codec) {
@@ -35,26 +29,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * {@code out} is a retained slice owned by whoever receives it.
    */
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
+  void decodeOrRefuse(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws TransportException {
+    TransportMessage message = codec.decode(in);
+    if (message != null) {
+      out.add(message);
     }
-    try {
-      TransportMessage message = codec.decode(in);
-      if (message != null) {
-        out.add(message);
-      }
-    } catch (TransportException e) {
-      if (e.isFatal()) {
-        failed = true;
-        in.skipBytes(in.readableBytes());
-        log.debug("{} closing {}: {}", codec, ctx.channel(), e.getMessage());
-        ctx.fireExceptionCaught(e);
-        ctx.close();
-      } else {
-        ctx.fireExceptionCaught(e);
-      }
-    }
+  }
+
+  @Override
+  public String toString() {
+    return "FrameDecoder[" + codec + "]";
   }
 }

@@ -2,11 +2,8 @@ package io.telefetch.mtproto.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of a server connection: detects the client's transport with a {@link
@@ -18,13 +15,10 @@ import org.slf4j.LoggerFactory;
  * with a {@link TransportException} and closes the channel. Ownership: the bytes it reads are its
  * own until it passes the remainder on.
  */
-public final class TransportDetectionHandler extends ByteToMessageDecoder {
-
-  private static final Logger log = LoggerFactory.getLogger(TransportDetectionHandler.class);
+public final class TransportDetectionHandler extends ClosingDecoder {
 
   private final ServerTransportConfig config;
   private final TransportDetector detector;
-  private boolean failed;
 
   /** A handler for a server configured by {@code config}. */
   public TransportDetectionHandler(ServerTransportConfig config) {
@@ -36,22 +30,8 @@ public final class TransportDetectionHandler extends ByteToMessageDecoder {
    * Detects; {@code in} is the cumulation, owned by this handler; nothing is added to {@code out}.
    */
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
-    }
-    TransportDetector.Detection detection;
-    try {
-      detection = detector.detect(in);
-    } catch (TransportException e) {
-      failed = true;
-      in.skipBytes(in.readableBytes());
-      log.debug("refusing {}: {}", ctx.channel(), e.getMessage());
-      ctx.fireExceptionCaught(e);
-      ctx.close();
-      return;
-    }
+  void decodeOrRefuse(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws TransportException {
+    TransportDetector.Detection detection = detector.detect(in);
     if (detection == null) {
       return;
     }
