@@ -31,14 +31,16 @@ import java.util.function.Consumer;
  */
 public final class DownloadRequest {
   private final DcClient client;
+  private final HashCalls hashCalls;
   private final FetchOptions options;
   private final MediaFile file;
   private long offset;
   private long length = Long.MAX_VALUE;
   private Consumer<Progress> progress = p -> {};
 
-  DownloadRequest(DcClient client, FetchOptions options, MediaFile file) {
+  DownloadRequest(DcClient client, HashCalls hashCalls, FetchOptions options, MediaFile file) {
     this.client = client;
+    this.hashCalls = hashCalls;
     this.options = options;
     this.file = file;
   }
@@ -63,7 +65,7 @@ public final class DownloadRequest {
   }
 
   private DownloadEngine engine(long from, long len, PartSink sink) {
-    TelegramPartSource source = new TelegramPartSource(client, file, options.verify(), options.cdn());
+    TelegramPartSource source = new TelegramPartSource(client, hashCalls, file, options.verify(), options.cdn());
     TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random());
     int max = options.maxWindow();
     int initial = Math.min(max, options.initialWindow());

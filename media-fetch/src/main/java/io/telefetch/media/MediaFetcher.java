@@ -17,10 +17,12 @@ import java.util.Objects;
 public final class MediaFetcher {
   private final DcClient client;
   private final FetchOptions options;
+  private final HashCalls hashCalls;
 
-  private MediaFetcher(DcClient client, FetchOptions options) {
+  private MediaFetcher(DcClient client, FetchOptions options, HashCalls hashCalls) {
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
+    this.hashCalls = hashCalls;
   }
 
   /** A fetcher with the default options. */
@@ -28,17 +30,23 @@ public final class MediaFetcher {
     return create(client, FetchOptions.defaults());
   }
 
-  /** A fetcher downloading through {@code client}'s download connections. */
+  /**
+   * A fetcher downloading through {@code client}'s download connections; the file hashes it
+   * verifies parts against are asked for on each DC's ordinary connection, so they do not queue
+   * behind parts.
+   */
   public static MediaFetcher create(TelegramClient client, FetchOptions options) {
-    return create(client.dc(client.mainDc()), options);
+    Objects.requireNonNull(client, "client");
+    return new MediaFetcher(client.dc(client.mainDc()), options, HashCalls.mainConnections(client));
   }
 
   /**
    * A fetcher over any {@link DcClient} (the five-method interface the downloader depends on; a
-   * fake in tests).
+   * fake in tests). File hashes are asked for on the download connections too (a DcClient reaches
+   * no other connection of another DC).
    */
   public static MediaFetcher create(DcClient client, FetchOptions options) {
-    return new MediaFetcher(client, options);
+    return new MediaFetcher(client, options, HashCalls.downloadConnections(Objects.requireNonNull(client, "client")));
   }
 
   public FetchOptions options() {
@@ -47,6 +55,6 @@ public final class MediaFetcher {
 
   /** A download of the whole file (narrow it with {@link DownloadRequest#range}). */
   public DownloadRequest download(MediaFile file) {
-    return new DownloadRequest(client, options, Objects.requireNonNull(file, "file"));
+    return new DownloadRequest(client, hashCalls, options, Objects.requireNonNull(file, "file"));
   }
 }

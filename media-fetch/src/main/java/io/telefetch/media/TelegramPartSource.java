@@ -23,10 +23,8 @@ import io.telefetch.tl.api.upload.ReuploadCdnFile;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 
 /**
@@ -37,24 +35,30 @@ import java.util.function.Function;
  * optionally verifies non-CDN parts against upload.getFileHashes. Errors it cannot handle go to the
  * engine's retry policy (FLOOD_WAIT, FILE_REFERENCE_EXPIRED, 500s, lost connections).
  *
+ * <p>Hashes are requested when a part is scheduled, not when its bytes arrive ({@link FileHashes}),
+ * through {@link HashCalls} (the DC's ordinary connection when the client allows it); CDN hashes
+ * are still asked of the master DC. A part is never delivered before every byte was checked.
+ *
  * <p>Ownership: every {@link TlBytes} it completes with belongs to the caller; answers that arrive
  * after the caller cancelled are released here.
  */
 final class TelegramPartSource implements PartSource {
   private final DcClient client;
+  private final HashCalls hashCalls;
   private final boolean verify;
   private final boolean cdnAllowed;
   private volatile MediaFile file;
   private volatile int dc;
   private volatile Cdn cdn;
   private volatile boolean cdnDisabled;
-  /** Verified hash windows of the file (DC or CDN), by offset. */
-  private final Map<Long, FileHash> hashes = new ConcurrentSkipListMap<>();
+  /** Hash windows of the file (DC or CDN) around the parts in flight, and requests for them. */
+  private final FileHashes hashes = new FileHashes();
 
   private record Cdn(int dcId, TlBytes token, byte[] key, byte[] iv) {}
 
-  TelegramPartSource(DcClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
+  TelegramPartSource(DcClient client, HashCalls hashCalls, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
+    this.hashCalls = hashCalls;
     this.file = file;
     this.dc = file.dcId();
     this.verify = verify;
@@ -80,9 +84,32 @@ final class TelegramPartSource implements PartSource {
     return cdn != null;
   }
 
+  /**
+   * Fetches the part; its hashes are requested now, alongside the part, when it will be verified.
+   * The returned bytes belong to the caller (see {@link #bridge}).
+   */
   @Override
   public CompletableFuture<TlBytes> fetch(long offset, int limit) {
-    return bridge(fetchFrom(offset, limit, 0));
+    boolean cdnNow = cdn != null;
+    hashes.scheduled(offset, limit, file.size(), verify || cdnNow ? hashRequester(cdnNow) : null);
+    CompletableFuture<TlBytes> upstream = fetchFrom(offset, limit, 0);
+    upstream.whenComplete((b, e) -> {
+      if (e == null) {
+        hashes.done(offset, limit); // verified when that applies: its windows are no longer needed
+      }
+    });
+    return bridge(upstream);
+  }
+
+  /** Asks for the hashes from an offset on: the CDN's (of the master DC) while on the CDN, else the DC's. */
+  private FileHashes.Requester hashRequester(boolean fromCdn) {
+    return from -> {
+      Cdn c = cdn;
+      if (fromCdn && c != null) {
+        return hashCalls.invoke(dc, new GetCdnFileHashes(c.token(), from)); // the master DC, never the CDN
+      }
+      return hashCalls.invoke(dc, new GetFileHashes(file.location(), from));
+    };
   }
 
   private CompletableFuture<TlBytes> fetchFrom(long offset, int limit, int migrations) {
@@ -108,8 +135,8 @@ final class TelegramPartSource implements PartSource {
       if (r instanceof FileCdnRedirect redirect) {
         Cdn next = new Cdn(redirect.dcId(), redirect.fileToken(), redirect.encryptionKey().toByteArray(),
             redirect.encryptionIv().toByteArray());
-        hashes.clear();
-        addHashes(redirect.fileHashes());
+        hashes.reset();
+        hashes.add(redirect.fileHashes());
         cdn = next;
         return fetchCdn(next, offset, limit, 0);
       }
@@ -143,7 +170,7 @@ final class TelegramPartSource implements PartSource {
                 }
                 return CompletableFuture.<TlBytes>failedFuture(cause);
               }
-              addHashes(hs);
+              hashes.add(hs);
               return fetchCdn(c, offset, limit, reuploads + 1);
             }).thenCompose(Function.identity());
       }
@@ -163,29 +190,24 @@ final class TelegramPartSource implements PartSource {
     if (cdn == c) {
       cdn = null;
       cdnDisabled = true;
-      hashes.clear();
+      hashes.reset();
     }
   }
 
-  private void addHashes(List<FileHashType> list) {
-    for (FileHashType h : list) {
-      if (h instanceof FileHash fh) {
-        hashes.put(fh.offset(), fh);
-      }
-    }
-  }
-
-  /** Checks every hash window of {@code [offset, offset + data.length)} and completes with {@code data}. */
+  /**
+   * Checks every hash window of {@code [offset, offset + data.length)} and completes with {@code
+   * data}, which then belongs to the caller; on a mismatch or an error {@code data} is released here.
+   */
   private CompletableFuture<TlBytes> verified(TlBytes data, long offset, boolean fromCdn) {
     long end = offset + data.length();
-    return hashesCovering(offset, end, fromCdn, 0).handle((v, e) -> {
+    return hashes.covering(offset, end, hashRequester(fromCdn)).handle((windows, e) -> {
       if (e != null) {
         data.release();
         throw new CompletionException(unwrap(e));
       }
       MessageDigest sha = sha256();
       ByteBuffer view = data.asReadOnlyByteBuffer();
-      for (FileHash h : ((ConcurrentSkipListMap<Long, FileHash>) hashes).subMap(offset, end).values()) {
+      for (FileHash h : windows) {
         int from = (int) (h.offset() - offset);
         int to = (int) Math.min(data.length(), h.offset() + h.limit() - offset);
         ByteBuffer window = view.duplicate();
@@ -199,49 +221,6 @@ final class TelegramPartSource implements PartSource {
       }
       return data;
     });
-  }
-
-  private CompletableFuture<Void> hashesCovering(long offset, long end, boolean fromCdn, int calls) {
-    long missing = firstUncovered(offset, end);
-    if (missing < 0) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (calls > 64) {
-      return CompletableFuture.failedFuture(new IllegalStateException("server gave no hash for offset " + missing));
-    }
-    CompletableFuture<List<FileHashType>> more;
-    Cdn c = cdn;
-    if (fromCdn && c != null) {
-      more = client.dc(dc).invoke(new GetCdnFileHashes(c.token(), missing)); // asked of the master DC, never the CDN
-    } else {
-      more = client.dc(dc).invoke(new GetFileHashes(file.location(), missing));
-    }
-    return more.thenCompose(list -> {
-      int before = hashes.size();
-      addHashes(list);
-      if (hashes.size() == before && firstUncovered(offset, end) == missing) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no file hash covers offset " + missing));
-      }
-      return hashesCovering(offset, end, fromCdn, calls + 1);
-    });
-  }
-
-  /** The first byte of {@code [offset, end)} not covered by a known hash window, or -1. */
-  private long firstUncovered(long offset, long end) {
-    long pos = offset;
-    ConcurrentSkipListMap<Long, FileHash> map = (ConcurrentSkipListMap<Long, FileHash>) hashes;
-    while (pos < end) {
-      Map.Entry<Long, FileHash> e = map.floorEntry(pos);
-      if (e == null || e.getKey() + e.getValue().limit() <= pos) {
-        return pos;
-      }
-      if (e.getKey() < offset) {
-        throw new IllegalStateException("hash window at " + e.getKey() + " straddles part " + offset
-            + ": use a part size that is a multiple of the hash window");
-      }
-      pos = e.getKey() + e.getValue().limit();
-    }
-    return -1;
   }
 
   private static MessageDigest sha256() {
