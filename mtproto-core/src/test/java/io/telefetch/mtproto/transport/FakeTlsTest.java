@@ -145,13 +145,7 @@ class FakeTlsTest {
   private EmbeddedChannel client(MtProxySecret secret, TransportKind kind, Recorder recorder) {
     ClientTransportConfig config = ClientTransportConfig.builder(kind).mtProxySecret(secret).dcId(2)
         .options(options(7, CLOCK)).build();
-    EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel c) {
-        TransportPipeline.configureClient(c.pipeline(), config);
-        c.pipeline().addLast(recorder);
-      }
-    });
+    EmbeddedChannel ch = TestSupport.clientChannel(config, recorder);
     channels.add(ch);
     return ch;
   }
@@ -159,13 +153,7 @@ class FakeTlsTest {
   private EmbeddedChannel server(MtProxySecret secret, Recorder recorder) {
     ServerTransportConfig config = ServerTransportConfig.builder().mtProxySecret(secret)
         .options(options(9, CLOCK)).build();
-    EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel c) {
-        TransportPipeline.configureServer(c.pipeline(), config);
-        c.pipeline().addLast(recorder);
-      }
-    });
+    EmbeddedChannel ch = TestSupport.serverChannel(config, recorder);
     channels.add(ch);
     return ch;
   }

@@ -229,4 +229,26 @@ final class TestSupport {
       return false;
     }
   }
+
+  /** An embedded client pipeline for {@code config}, ending in {@code last}. */
+  static EmbeddedChannel clientChannel(ClientTransportConfig config, io.netty.channel.ChannelHandler last) {
+    return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+      @Override
+      protected void initChannel(io.netty.channel.Channel c) {
+        TransportPipeline.configureClient(c.pipeline(), config);
+        c.pipeline().addLast(last);
+      }
+    });
+  }
+
+  /** An embedded server pipeline for {@code config}, ending in {@code last}. */
+  static EmbeddedChannel serverChannel(ServerTransportConfig config, io.netty.channel.ChannelHandler last) {
+    return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+      @Override
+      protected void initChannel(io.netty.channel.Channel c) {
+        TransportPipeline.configureServer(c.pipeline(), config);
+        c.pipeline().addLast(last);
+      }
+    });
+  }
 }

@@ -8,9 +8,7 @@ import static io.telefetch.mtproto.transport.TestSupport.options;
 import static io.telefetch.mtproto.transport.TestSupport.plainPacket;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.telefetch.mtproto.transport.TestSupport.Frame;
 import io.telefetch.mtproto.transport.TestSupport.Recorder;
@@ -91,29 +89,13 @@ class TransportPipelineTest {
   }
 
   private EmbeddedChannel client(ClientTransportConfig config, Recorder recorder) {
-    EmbeddedChannel ch =
-        new EmbeddedChannel(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel c) {
-                TransportPipeline.configureClient(c.pipeline(), config);
-                c.pipeline().addLast(recorder);
-              }
-            });
+    EmbeddedChannel ch = TestSupport.clientChannel(config, recorder);
     channels.add(ch);
     return ch;
   }
 
   private EmbeddedChannel server(ServerTransportConfig config, Recorder recorder) {
-    EmbeddedChannel ch =
-        new EmbeddedChannel(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel c) {
-                TransportPipeline.configureServer(c.pipeline(), config);
-                c.pipeline().addLast(recorder);
-              }
-            });
+    EmbeddedChannel ch = TestSupport.serverChannel(config, recorder);
     channels.add(ch);
     return ch;
   }

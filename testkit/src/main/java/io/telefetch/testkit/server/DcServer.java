@@ -1,11 +1,7 @@
 package io.telefetch.testkit.server;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 import io.telefetch.mtproto.crypto.Hashes;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
@@ -14,7 +10,6 @@ import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
 import io.telefetch.mtproto.transport.TransportOptions;
 import io.telefetch.mtproto.transport.TransportPipeline;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
@@ -98,20 +93,12 @@ public final class DcServer implements AutoCloseable {
   public DcServer start(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
     ServerTransportConfig transport = ServerTransportConfig.builder().mtProxySecret(proxySecret)
         .options(TransportOptions.builder().clock(clock).build()).build();
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (admit(ch)) {
-              TransportPipeline.configureServer(ch.pipeline(), transport);
-              ch.pipeline().addLast("dc-session", new ServerConnection(DcServer.this, connectionIds.incrementAndGet()));
-            }
-          }
-        });
-    serverChannel = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    serverChannel = LoopbackServer.bind(boss, workers, ch -> {
+      if (admit(ch)) {
+        TransportPipeline.configureServer(ch.pipeline(), transport);
+        ch.pipeline().addLast("dc-session", new ServerConnection(DcServer.this, connectionIds.incrementAndGet()));
+      }
+    });
     return this;
   }
 
@@ -161,11 +148,11 @@ public final class DcServer implements AutoCloseable {
   }
 
   public String host() {
-    return "127.0.0.1";
+    return LoopbackServer.HOST;
   }
 
   public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return LoopbackServer.port(serverChannel);
   }
 
   public Faults faults() {

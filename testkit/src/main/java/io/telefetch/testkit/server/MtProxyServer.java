@@ -1,20 +1,15 @@
 package io.telefetch.testkit.server;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
 import io.telefetch.mtproto.transport.TransportDetected;
 import io.telefetch.mtproto.transport.TransportOptions;
 import io.telefetch.mtproto.transport.TransportPipeline;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -60,27 +55,19 @@ public final class MtProxyServer implements AutoCloseable {
     ServerTransportConfig transport =
         ServerTransportConfig.builder().mtProxySecret(secret).obfuscationRequired(true)
             .options(TransportOptions.builder().clock(clock).build()).build();
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            TransportPipeline.configureServer(ch.pipeline(), transport);
-            ch.pipeline().addLast("mtproxy-route", new Router());
-          }
-        });
-    serverChannel = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    serverChannel = LoopbackServer.bind(boss, workers, ch -> {
+      TransportPipeline.configureServer(ch.pipeline(), transport);
+      ch.pipeline().addLast("mtproxy-route", new Router());
+    });
     return this;
   }
 
   public String host() {
-    return "127.0.0.1";
+    return LoopbackServer.HOST;
   }
 
   public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return LoopbackServer.port(serverChannel);
   }
 
   /** The secret clients must use. */
