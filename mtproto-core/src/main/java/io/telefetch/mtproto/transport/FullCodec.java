@@ -41,18 +41,12 @@ final class FullCodec extends TransportCodec {
       return null;
     }
     int ri = in.readerIndex();
-    int raw = in.getIntLE(ri);
-    boolean quickAck = false;
-    int length = raw;
-    if (raw < 0) {
-      if (client) {
-        QuickAck ack = clientQuickAck(raw, "length");
-        in.skipBytes(4);
-        return ack;
-      }
-      quickAck = true;
-      length = raw & 0x7fffffff;
+    Object word = readLengthWord(in);
+    if (word instanceof QuickAck ack) {
+      return ack;
     }
+    int length = ((LengthWord) word).length();
+    boolean quickAck = ((LengthWord) word).quickAck();
     if (length - ENVELOPE > maxFrameSize) {
       throw TransportException.frameTooLarge(length - ENVELOPE, maxFrameSize);
     }

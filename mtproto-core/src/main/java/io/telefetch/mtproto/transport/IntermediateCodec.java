@@ -54,18 +54,12 @@ final class IntermediateCodec extends TransportCodec {
     if (in.readableBytes() < 4) {
       return null;
     }
-    int raw = in.getIntLE(in.readerIndex());
-    boolean quickAck = false;
-    int length = raw;
-    if (raw < 0) {
-      if (client) {
-        QuickAck ack = clientQuickAck(raw, "length");
-        in.skipBytes(4);
-        return ack;
-      }
-      quickAck = true;
-      length = raw & 0x7fffffff;
+    Object word = readLengthWord(in);
+    if (word instanceof QuickAck ack) {
+      return ack;
     }
+    int length = ((LengthWord) word).length();
+    boolean quickAck = ((LengthWord) word).quickAck();
     checkLength(length);
     if (padded ? length < 4 : length % 4 != 0) {
       throw TransportException.invalidLength(

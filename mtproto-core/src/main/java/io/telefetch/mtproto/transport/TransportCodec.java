@@ -228,6 +228,29 @@ public abstract class TransportCodec {
     return new QuickAck(token);
   }
 
+  /** A frame's length word: the length, and whether the sender asked for a quick ack. */
+  record LengthWord(int length, boolean quickAck) {}
+
+  /**
+   * Interprets the little-endian length word at {@code in}'s reader index (at least 4 bytes must be
+   * readable). With the top bit set, a client reads a quick ack token: it is consumed and returned
+   * as a {@link QuickAck}; a server reads a request for a quick ack and the bit is cleared.
+   * Otherwise nothing is consumed and a {@link LengthWord} is returned. {@code in} stays the
+   * caller's.
+   */
+  final Object readLengthWord(ByteBuf in) throws TransportException {
+    int raw = in.getIntLE(in.readerIndex());
+    if (raw >= 0) {
+      return new LengthWord(raw, false);
+    }
+    if (client) {
+      QuickAck ack = clientQuickAck(raw, "length");
+      in.skipBytes(4);
+      return ack;
+    }
+    return new LengthWord(raw & 0x7fffffff, true);
+  }
+
   /** Counts a quick ack received in a form that cannot be mistaken for a length. */
   final QuickAck receivedQuickAck(int token) {
     if (pendingQuickAcks > 0) {

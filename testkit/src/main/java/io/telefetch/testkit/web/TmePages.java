@@ -78,11 +78,7 @@ final class TmePages {
     String username = channel.username().orElseThrow();
     List<WorldMessage> items = single ? List.of(m) : albumOf(channel, m);
     String caption = caption(items);
-    Meta meta = new Meta();
-    meta.property("og:title", channel.title());
-    meta.property("og:image", imageOf(username, m));
-    meta.property("og:site_name", "Telegram");
-    meta.property("og:description", caption);
+    Meta meta = Meta.openGraph(channel.title(), imageOf(username, m), caption);
     Optional<WorldDocument> video = m.document().filter(TmePages::isVideo);
     if (video.isPresent()) {
       WorldDocument d = video.get();
@@ -149,11 +145,7 @@ final class TmePages {
   String channelPage(WorldChannel channel) {
     String username = channel.username().orElseThrow();
     String description = "You can view and join @" + username + " right away.";
-    Meta meta = new Meta();
-    meta.property("og:title", channel.title());
-    meta.property("og:image", avatarUrl(username));
-    meta.property("og:site_name", "Telegram");
-    meta.property("og:description", description);
+    Meta meta = Meta.openGraph(channel.title(), avatarUrl(username), description);
     meta.property("twitter:title", channel.title());
     meta.property("twitter:image", avatarUrl(username));
     meta.property("twitter:site", "@Telegram");
@@ -182,11 +174,7 @@ final class TmePages {
     String username = user.username().orElseThrow();
     String name = user.firstName() + user.lastName().map(l -> " " + l).orElse("");
     String description = "You can contact @" + username + " right away.";
-    Meta meta = new Meta();
-    meta.property("og:title", name);
-    meta.property("og:image", avatarUrl(username));
-    meta.property("og:site_name", "Telegram");
-    meta.property("og:description", description);
+    Meta meta = Meta.openGraph(name, avatarUrl(username), description);
     meta.name("twitter:card", "summary");
     StringBuilder body = new StringBuilder();
     body.append("<div class=\"tgme_page\">\n")
@@ -228,11 +216,7 @@ final class TmePages {
       entries = entries.subList(entries.size() - PREVIEW_PAGE, entries.size());
     }
     String description = "You can view and join @" + username + " right away.";
-    Meta meta = new Meta();
-    meta.property("og:title", channel.title());
-    meta.property("og:image", avatarUrl(username));
-    meta.property("og:site_name", "Telegram");
-    meta.property("og:description", description);
+    Meta meta = Meta.openGraph(channel.title(), avatarUrl(username), description);
     meta.name("twitter:card", "summary");
     StringBuilder body = new StringBuilder();
     body.append("<div class=\"tgme_channel_info\">\n")
@@ -276,10 +260,7 @@ final class TmePages {
    * tells a missing post from an existing one besides the status code.
    */
   String notFoundPage(String title, String description) {
-    Meta meta = new Meta();
-    meta.property("og:title", "Telegram");
-    meta.property("og:image", logoUrl());
-    meta.property("og:site_name", "Telegram");
+    Meta meta = Meta.openGraph("Telegram", logoUrl(), null);
     meta.name("twitter:card", "summary");
     String body = "<div class=\"tgme_page tgme_page_not_found\">\n"
         + "  <div class=\"tgme_page_title\"><span dir=\"auto\">" + esc(title) + "</span></div>\n"
@@ -445,6 +426,18 @@ final class TmePages {
   /** Meta tags in order: {@code property=} for OpenGraph and App Links, {@code name=} for Twitter cards. */
   private static final class Meta {
     private final List<Map.Entry<String, String[]>> tags = new ArrayList<>();
+
+    /** The OpenGraph tags every page starts with, in t.me's order; no og:description when null. */
+    static Meta openGraph(String title, String image, String description) {
+      Meta meta = new Meta();
+      meta.property("og:title", title);
+      meta.property("og:image", image);
+      meta.property("og:site_name", "Telegram");
+      if (description != null) {
+        meta.property("og:description", description);
+      }
+      return meta;
+    }
 
     void property(String key, String value) {
       tags.add(Map.entry("property", new String[] {key, value}));
