@@ -85,8 +85,14 @@ public final class RsaPad {
     return unpad(key.decryptRaw(encryptedData));
   }
 
-  /** Undoes the padding of a raw-decrypted 256-byte {@code key_aes_encrypted}. */
-  static byte[] unpad(byte[] keyAesEncrypted) {
+  /**
+   * Undoes the padding of a raw-decrypted 256-byte {@code key_aes_encrypted} (see {@link
+   * RsaPrivateKey#decryptRaw}) and verifies it.
+   *
+   * @return {@code data_with_padding}, 192 bytes
+   * @throws CryptoCheckException if its hash does not verify
+   */
+  public static byte[] unpad(byte[] keyAesEncrypted) {
     byte[] aesHash = Hashes.sha256(keyAesEncrypted, TEMP_KEY_LENGTH, HASHED_LENGTH);
     byte[] tempKey = new byte[TEMP_KEY_LENGTH];
     for (int i = 0; i < TEMP_KEY_LENGTH; i++) {

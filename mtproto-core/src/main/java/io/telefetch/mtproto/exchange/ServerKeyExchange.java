@@ -7,6 +7,7 @@ import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.CryptoCheckException;
 import io.telefetch.mtproto.crypto.DhChecks;
 import io.telefetch.mtproto.crypto.ExchangeCrypto;
+import io.telefetch.mtproto.crypto.RsaLegacy;
 import io.telefetch.mtproto.crypto.RsaPad;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.exchange.KeyExchangeException.Reason;
@@ -240,13 +241,8 @@ public final class ServerKeyExchange {
       throw new KeyExchangeException(Reason.UNKNOWN_FINGERPRINT, String.format(
           "req_DH_params names an unknown key fingerprint %016x", request.publicKeyFingerprint()));
     }
-    byte[] dataWithPadding;
-    try {
-      dataWithPadding = RsaPad.decrypt(request.encryptedData().toByteArray(), key);
-    } catch (CryptoCheckException e) {
-      throw Messages.wrap(Reason.RSA_PAD, "encrypted_data of req_DH_params", e);
-    }
-    // RSA_PAD always yields 192 bytes: the constructor id is there to look at.
+    byte[] dataWithPadding = decryptInnerData(request.encryptedData().toByteArray(), key);
+    // Both forms yield the inner data at the start: the constructor id is there to look at.
     boolean legacy = (dataWithPadding[0] & 0xff | (dataWithPadding[1] & 0xff) << 8
         | (dataWithPadding[2] & 0xff) << 16 | (dataWithPadding[3] & 0xff) << 24)
         == LEGACY_PQ_INNER_DATA_ID;
@@ -275,6 +271,35 @@ public final class ServerKeyExchange {
         ExchangeCrypto.encryptInnerData(Messages.serialize(answer), tmpKey, random);
     state = State.AWAIT_SET_CLIENT_DH;
     return new ServerDHParamsOk(nonceTl, serverNonceTl, TlBytes.wrap(encrypted));
+  }
+
+  /**
+   * Decrypts {@code encrypted_data} in either form Telegram accepts: RSA_PAD (what current clients,
+   * Telefetch's included, send) or the earlier {@code RSA(SHA1(data) | data | padding)}. RSA_PAD is
+   * tried first; its SHA-256 check cannot pass on a legacy payload, nor the legacy SHA-1 check on an
+   * RSA_PAD one, except by chance (about 2<sup>-154</sup>).
+   *
+   * @return the inner data followed by padding (RSA_PAD) or the inner data alone (legacy)
+   * @throws KeyExchangeException ({@link Reason#RSA_PAD}) if neither form verifies
+   */
+  private static byte[] decryptInnerData(byte[] encryptedData, RsaPrivateKey key) {
+    byte[] raw;
+    try {
+      raw = key.decryptRaw(encryptedData);
+    } catch (CryptoCheckException e) {
+      throw Messages.wrap(Reason.RSA_PAD, "encrypted_data of req_DH_params", e);
+    }
+    try {
+      return RsaPad.unpad(raw);
+    } catch (CryptoCheckException padFailure) {
+      try {
+        return RsaLegacy.unwrap(raw);
+      } catch (CryptoCheckException legacyFailure) {
+        padFailure.addSuppressed(legacyFailure);
+        throw Messages.wrap(Reason.RSA_PAD,
+            "encrypted_data of req_DH_params (neither RSA_PAD nor the legacy form)", padFailure);
+      }
+    }
   }
 
   /**

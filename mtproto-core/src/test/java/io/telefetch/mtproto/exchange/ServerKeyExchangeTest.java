@@ -52,6 +52,59 @@ class ServerKeyExchangeTest {
     serverKey();
   }
 
+  /**
+   * Hole 12 of the hostile-input audit: Telegram still accepts the pre-RSA_PAD encryption {@code
+   * RSA(SHA1(data) | data | padding to 255 bytes)} that widely used clients send; testkit's server
+   * flow refused it. Both inner-data constructors, in that form, create the key the client computes.
+   */
+  @Test
+  void theLegacyRsaEncryptionCreatesTheSameKey() {
+    for (boolean legacyInner : new boolean[] {false, true}) {
+      Peer peer = new Peer(serverOptions(40).acceptedDcIds(Set.of(2)).build());
+      byte[] inner = legacyInner
+          ? peer.legacyInnerData(peer.innerData())
+          : ExchangeFixtures.encode(peer.innerData());
+      ServerDHParamsOk ok = (ServerDHParamsOk) peer.send(peer.reqDhLegacyRsa(inner));
+      BigInteger ga = new BigInteger(1, peer.peer.decryptServerDhInnerData(ok).gA().toByteArray());
+      BigInteger b = new BigInteger(2048, new SecureRandom());
+      DhGenOk answer =
+          (DhGenOk) peer.send(peer.setClientDh(0, BigInteger.valueOf(3).modPow(b, P)));
+      AuthKey key = AuthKey.of(ExchangeCrypto.powMod(ga, b, P));
+      assertThat(answer.newNonceHash1().toByteArray())
+          .isEqualTo(ExchangeCrypto.newNonceHash(peer.newNonce, 1, key));
+      assertThat(peer.server.result().orElseThrow().authKey()).isEqualTo(key);
+    }
+  }
+
+  @Test
+  void theLegacyRsaEncryptionIsVerified() {
+    // a flipped bit in the hash or the data: the SHA-1 no longer matches any prefix
+    int dataLength = ExchangeFixtures.encode(new Peer(serverOptions(41).build()).innerData()).length;
+    for (int position : new int[] {0, 19, 20, 21, 19 + dataLength}) {
+      Peer peer = new Peer(serverOptions(41).build());
+      byte[] payload = peer.legacyRsaPayload(ExchangeFixtures.encode(peer.innerData()));
+      payload[position] ^= 0x01;
+      assertRejected(peer.server, Reason.RSA_PAD, () -> peer.send(peer.reqDhRaw(payload)));
+    }
+    // the padding after the data is free
+    Peer padded = new Peer(serverOptions(41).build());
+    byte[] payload = padded.legacyRsaPayload(ExchangeFixtures.encode(padded.innerData()));
+    payload[254] ^= 0x01;
+    assertThat(padded.send(padded.reqDhRaw(payload))).isInstanceOf(ServerDHParamsOk.class);
+    // the SHA-1 of the data, but the data is not p_q_inner_data
+    Peer other = new Peer(serverOptions(42).build());
+    byte[] notInner = new byte[64];
+    Arrays.fill(notInner, (byte) 7);
+    assertRejected(other.server, Reason.MALFORMED,
+        () -> other.send(other.reqDhRaw(other.legacyRsaPayload(notInner))));
+    // legacy form, but the inner data disagrees with the exchange: checked like RSA_PAD's
+    Peer third = new Peer(serverOptions(43).build());
+    PQInnerDataDc good = third.innerData();
+    assertRejected(third.server, Reason.NONCE_MISMATCH, () -> third.send(third.reqDhLegacyRsa(
+        ExchangeFixtures.encode(new PQInnerDataDc(good.pq(), good.p(), good.q(), good.nonce(),
+            flip(good.serverNonce()), good.newNonce(), 2)))));
+  }
+
   @Test
   void resPqOffersAFreshPqAndTheServerKeys() {
     Peer peer = new Peer(serverOptions(1).build());
@@ -406,6 +459,32 @@ class ServerKeyExchangeTest {
       } finally {
         buf.release();
       }
+    }
+
+    /** req_DH_params in the pre-RSA_PAD form: RSA(SHA1(data) | data | random padding). */
+    ReqDHParams reqDhLegacyRsa(byte[] innerData) {
+      return reqDhRaw(legacyRsaPayload(innerData));
+    }
+
+    /** The 255-byte payload {@code SHA1(data) | data | random padding}, written here by hand. */
+    byte[] legacyRsaPayload(byte[] data) {
+      byte[] payload = new byte[255];
+      random.nextBytes(payload);
+      System.arraycopy(io.telefetch.mtproto.crypto.Hashes.sha1(data), 0, payload, 0, 20);
+      System.arraycopy(data, 0, payload, 20, data.length);
+      return payload;
+    }
+
+    /** req_DH_params whose encrypted_data is {@code payload^e mod n}, 256 big-endian bytes. */
+    ReqDHParams reqDhRaw(byte[] payload) {
+      BigInteger m = new BigInteger(1, payload);
+      BigInteger c = m.modPow(serverKey().publicKey().exponent(), serverKey().publicKey().modulus());
+      byte[] encrypted = new byte[256];
+      byte[] mag = c.toByteArray();
+      int n = Math.min(mag.length, 256);
+      System.arraycopy(mag, mag.length - n, encrypted, 256 - n, n);
+      return new ReqDHParams(TlBytes.wrap(nonce), res.serverNonce(), p, q,
+          serverKey().publicKey().fingerprint(), TlBytes.wrap(encrypted));
     }
 
     ReqDHParams reqDhEncrypting(byte[] innerData) {
