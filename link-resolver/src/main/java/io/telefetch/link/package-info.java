@@ -1,0 +1,6 @@
+/**
+ * Telegram links: {@link io.telefetch.link.TelegramLink} parses every {@code t.me}, {@code
+ * telegram.me}, {@code telegram.dog} and {@code tg://} link form into one typed value per kind,
+ * without I/O; resolving a link to peers, messages and media builds on it.
+ */
+package io.telefetch.link;
