@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code telefetch} command-line tool. */
 @Command(name = "telefetch", mixinStandardHelpOptions = true, version = "telefetch 0.1.0",
     description = "Telegram media at wire speed.",
-    subcommands = {TelefetchCli.Tl.class, DemoCommand.class, FetchCommand.class})
+    subcommands = {TelefetchCli.Tl.class, DemoCommand.class, FetchCommand.class,
+        LinkCommand.class})
 public final class TelefetchCli implements Runnable {
 
   public static void main(String[] args) {
