@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Close the client when done; it shuts down the event loop group only if it created it.
  */
 public final class TelegramClient implements AutoCloseable {
+  /** How long {@link #closeAsync()} waits for connections to close before it shuts down anyway. */
+  static final long CLOSE_GRACE_MILLIS = 3_000;
+
   private final ClientOptions options;
   private final EventLoopGroup group;
   private final boolean ownGroup;
@@ -69,7 +72,7 @@ public final class TelegramClient implements AutoCloseable {
     Authorizations authorizations = new Authorizations(account, calls);
     this.router = new Router(account, dcs, authorizations);
     this.logins = new LoginFlow(options, calls, account, router, updates, this::self);
-    directory.homeInvoker(m -> call(Route.HOME, m));
+    directory.invoker(account::mainDc, (dc, m) -> call(Route.pinned(dc), m));
     long idleMillis = options.idleTimeout.toMillis();
     if (idleMillis > 0) {
       long period = Math.max(50, Math.min(idleMillis / 2, 30_000));
@@ -191,6 +194,8 @@ public final class TelegramClient implements AutoCloseable {
   /**
    * Closes every connection, saves salts and clock offsets to the session store, and shuts down the
    * event loop group if the client created it. Calls in flight fail; later calls fail at once.
+   * Completes within a few seconds whatever the peers do: connections still opening are abandoned
+   * and closing ones get {@value #CLOSE_GRACE_MILLIS} ms.
    */
   public CompletableFuture<Void> closeAsync() {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -202,6 +207,7 @@ public final class TelegramClient implements AutoCloseable {
     }
     saveKeys();
     CompletableFuture.allOf(dcs.all().stream().map(DcState::shutdown).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS) // never wait on a peer
         .whenComplete((v, e) -> {
           if (!ownGroup) {
             options.callbackExecutor.execute(() -> done.complete(null));
