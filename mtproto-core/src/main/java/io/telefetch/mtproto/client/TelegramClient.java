@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ordinary calls and one for file transfer, all sharing that key and opened lazily; idle ones are
  * closed after {@link ClientOptions#idleTimeout()}. Calls pass the configured interceptors (flood
  * wait, retries, logging) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
- * (persisted) and the call is resent; on another DC the authorization is exported and imported
+ * (persisted) and the call is resent, but only to a DC the DC list (refreshed from a known DC)
+ * names and at most three times per call; on another DC the authorization is exported and imported
  * once per DC key; a key lost by a non-home DC is recreated and re-authorised; a key lost or
  * revoked on the home DC fails with {@link LoggedOutException}.
  *
@@ -106,7 +107,9 @@ public final class TelegramClient implements AutoCloseable {
    * io.telefetch.mtproto.rpc.RpcException} (typed subclasses for flood waits, migrations and 401s)
    * for an rpc_error, {@link io.telefetch.mtproto.rpc.RpcTimeoutException}, {@link
    * io.telefetch.mtproto.rpc.ConnectionClosedException} when the connection broke with the call in
-   * flight (it is not resent: it may have been executed), or {@link LoggedOutException}.
+   * flight (it is not resent: it may have been executed) or none could be opened in time, {@link
+   * LoggedOutException}, {@link UnknownDcException} when a server moved the account to a DC that
+   * no DC list names (the home DC then stays), or {@link MigrationLoopException}.
    * Cancelling the future cancels the request (the answer is dropped) and any retry.
    */
   public <R> CompletableFuture<R> invoke(TlMethod<R> method) {
