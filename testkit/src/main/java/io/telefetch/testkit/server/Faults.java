@@ -63,6 +63,12 @@ public final class Faults {
     return this;
   }
 
+  /** Cancels the transport errors of {@link #transportError} not yet sent. */
+  public Faults clearTransportErrors() {
+    transportErrors.set(0);
+    return this;
+  }
+
   /** Every connection is closed after it has sent this many bytes to its client; negative disables. */
   public Faults closeAfterBytes(long bytes) {
     closeAfterBytes.set(bytes);

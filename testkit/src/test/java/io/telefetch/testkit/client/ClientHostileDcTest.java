@@ -82,7 +82,7 @@ class ClientHostileDcTest {
   @AfterEach
   void clearFaults() {
     for (DcServer dc : cluster.dcs()) {
-      dc.faults().clearRpcErrors().down(false);
+      dc.faults().clearRpcErrors().clearTransportErrors().down(false);
       dc.latency(Duration.ZERO);
     }
   }
@@ -292,6 +292,26 @@ class ClientHostileDcTest {
       assertThat(count(cluster, 2, "auth.importAuthorization") - imports).isBetween(1L, 4L);
       assertThat(client.isLoggedIn()).isTrue(); // a secondary DC never logs the account out
       cluster.dc(2).faults().clearRpcErrors();
+      assertThat(((List<?>) await(client.invoke(2, SELF)))).hasSize(1);
+    } finally {
+      closeBounded(client);
+    }
+  }
+
+  @Test
+  void keyLossLoopsOnASecondaryDcAreBounded() {
+    TelegramClient client = builder().build();
+    try {
+      await(client.login(Login.botToken(bot.botToken().orElseThrow())));
+      int keys = cluster.dc(2).keys().size();
+      cluster.dc(2).faults().transportError(-404, Integer.MAX_VALUE); // every key "unknown", forever
+      Throwable e = failure(client.invoke(2, SELF));
+      assertThat(e).isInstanceOf(ConnectionClosedException.class);
+      // each recovery creates one new key; recoveries of the call and of its import are both capped
+      assertThat(cluster.dc(2).keys().size() - keys).isBetween(1, 20);
+      assertThat(client.isLoggedIn()).isTrue();
+      assertThat(client.mainDc()).isEqualTo(1);
+      cluster.dc(2).faults().clearTransportErrors();
       assertThat(((List<?>) await(client.invoke(2, SELF)))).hasSize(1);
     } finally {
       closeBounded(client);
