@@ -12,11 +12,24 @@ final class Account {
   private final Dcs dcs;
   private volatile CompletableFuture<User> self;
 
+  /**
+   * A stored home DC that the DC list does not know (a bad migration saved by an older version, a
+   * damaged or hand-edited session) is replaced by a known DC, logged once: calls there then either
+   * work (its key carries the authorization) or end in {@link LoggedOutException}, never wait on a
+   * DC without an address.
+   */
   Account(SessionKeeper session, Dcs dcs, int defaultMainDc) {
     this.session = session;
     this.dcs = dcs;
-    if (session.current().mainDc() == 0) {
+    int stored = session.current().mainDc();
+    if (stored == 0) {
       session.update(s -> s.withMainDc(defaultMainDc));
+    } else if (!dcs.directory().knows(stored, false)) {
+      int fallback = dcs.directory().knownDc(defaultMainDc);
+      if (fallback > 0) {
+        LOG.warn("the stored home DC {} is not in the DC list; using DC {} instead", stored, fallback);
+        session.update(s -> s.withMainDc(fallback));
+      }
     }
   }
 

@@ -48,7 +48,7 @@ final class Authorizations {
     calls.call(Route.HOME, new ExportAuthorization(dc.id))
         .thenCompose(exported -> {
           ExportedAuthorization e = (ExportedAuthorization) exported;
-          return calls.call(new Route(dc.id, purpose, false, false), new ImportAuthorization(e.id(), e.bytes()));
+          return calls.call(new Route(dc.id, purpose, false, false, false), new ImportAuthorization(e.id(), e.bytes()));
         })
         .whenComplete((auth, e) -> {
           if (e == null) {

@@ -60,6 +60,7 @@ public final class ClientOptions {
   final Duration idleTimeout;
   final Duration callTimeout;
   final Duration connectTimeout;
+  final Duration resolveTimeout;
   final Duration pingInterval;
   final int zeroCopyThreshold;
 
@@ -100,6 +101,7 @@ public final class ClientOptions {
     this.idleTimeout = b.idleTimeout;
     this.callTimeout = b.callTimeout;
     this.connectTimeout = b.connectTimeout;
+    this.resolveTimeout = b.resolveTimeout;
     this.pingInterval = b.pingInterval;
     this.zeroCopyThreshold = b.zeroCopyThreshold;
   }
@@ -151,6 +153,7 @@ public final class ClientOptions {
     b.idleTimeout = idleTimeout;
     b.callTimeout = callTimeout;
     b.connectTimeout = connectTimeout;
+    b.resolveTimeout = resolveTimeout;
     b.pingInterval = pingInterval;
     b.zeroCopyThreshold = zeroCopyThreshold;
     return b;
@@ -220,6 +223,16 @@ public final class ClientOptions {
     return callTimeout;
   }
 
+  /** How long opening one connection may take (TCP, proxy and key exchange). */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** How long the client waits for {@code help.getConfig} when it needs an address it does not have. */
+  public Duration resolveTimeout() {
+    return resolveTimeout;
+  }
+
   /** Never shows the api_hash. */
   @Override
   public String toString() {
@@ -266,6 +279,7 @@ public final class ClientOptions {
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration resolveTimeout = Duration.ofSeconds(30);
     private Duration pingInterval = Duration.ofSeconds(60);
     private int zeroCopyThreshold = 64 << 10;
 
@@ -423,10 +437,17 @@ public final class ClientOptions {
 
     /**
      * FLOOD_WAIT_X up to {@code threshold} is slept through and the call repeated, at most {@code
-     * maxWaits} times per call; zero disables it (default 60 s, 3 waits).
+     * maxWaits} times per call; zero disables it (default 60 s, 3 waits). Longer waits fail at once
+     * with {@link io.telefetch.mtproto.rpc.FloodWaitException}; the threshold is at most {@link
+     * FloodWaitInterceptor#MAX_THRESHOLD}.
      */
     public Builder floodWait(Duration threshold, int maxWaits) {
-      this.floodWaitThreshold = Objects.requireNonNull(threshold, "threshold");
+      Objects.requireNonNull(threshold, "threshold");
+      if (threshold.isNegative() || threshold.compareTo(FloodWaitInterceptor.MAX_THRESHOLD) > 0 || maxWaits < 0) {
+        throw new IllegalArgumentException("flood wait threshold must be within 0.." + FloodWaitInterceptor.MAX_THRESHOLD
+            + " and maxWaits not negative");
+      }
+      this.floodWaitThreshold = threshold;
       this.maxFloodWaits = maxWaits;
       return this;
     }
@@ -478,9 +499,32 @@ public final class ClientOptions {
       return this;
     }
 
+    /**
+     * How long opening one connection may take: TCP connect, proxy handshake and, on a DC without
+     * a key yet, the key exchange (default 10 s). A connection that is not ready by then fails the
+     * calls waiting for it.
+     */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
+    }
+
+    /**
+     * How long the client waits for {@code help.getConfig} (sent to a DC it knows) when it needs
+     * the address of a DC it does not know, e.g. after a migration to it (default 30 s). A DC still
+     * unknown then fails with {@link UnknownDcException}.
+     */
+    public Builder resolveTimeout(Duration timeout) {
+      this.resolveTimeout = positive(timeout, "resolveTimeout");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
     }
 
     /** Keep-alive ping interval per connection (default 60 s); zero disables pings. */

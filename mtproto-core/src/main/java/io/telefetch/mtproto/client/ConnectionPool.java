@@ -145,8 +145,8 @@ final class ConnectionPool {
     opening.whenComplete((c, e) -> {
       if (e != null) {
         slot.future.completeExceptionally(e);
-      } else {
-        slot.future.complete(c);
+      } else if (!slot.future.complete(c)) {
+        c.closeAsync(); // the pool was shut down while it opened
       }
     });
   }
@@ -214,7 +214,10 @@ final class ConnectionPool {
     idle.forEach(MtprotoConnection::closeAsync);
   }
 
-  /** Closes every connection (those still opening close when they open). */
+  /**
+   * Closes every open connection; connections still opening are abandoned at once (the calls
+   * waiting for them fail, and each is closed if it opens later), so this never waits on a connect.
+   */
   CompletableFuture<Void> closeAll() {
     List<Slot> all;
     synchronized (this) {
@@ -223,6 +226,7 @@ final class ConnectionPool {
     }
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Slot s : all) {
+      s.future.completeExceptionally(new IllegalStateException(name + ": the client is closed"));
       closing.add(s.future.handle((c, e) -> c).thenCompose(c -> c == null ? CompletableFuture.completedFuture(null)
           : c.closeAsync()));
     }

@@ -14,14 +14,20 @@ import io.telefetch.tl.api.help.GetConfig;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DC addresses the client uses: the bootstrap list, replaced DC by DC by {@code
  * help.getConfig} (fetched once and again whenever its {@code expires} has passed), and the CDN
- * RSA keys of {@code help.getCdnConfig}. Fetches are single-flight.
+ * RSA keys of {@code help.getCdnConfig}. Fetches are single-flight, bounded by {@link
+ * ClientOptions#resolveTimeout()}, and always go to a DC whose address is known (the home DC, or
+ * failing that the configured one or any listed DC), never to the DC being resolved: a DC missing
+ * from the list fails with {@link UnknownDcException} instead of waiting on itself.
  */
 final class DcDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(DcDirectory.class);
@@ -29,7 +35,8 @@ final class DcDirectory {
 
   private final ClientOptions options;
   private final SessionKeeper session;
-  private Function<TlMethod<?>, CompletableFuture<?>> home;
+  private IntSupplier homeDc;
+  private BiFunction<Integer, TlMethod<?>, CompletableFuture<?>> invoker;
 
   // guarded by this
   private DcOptions current;
@@ -52,9 +59,73 @@ final class DcDirectory {
     return fetched;
   }
 
-  /** How calls reach the home DC (set once the client is wired). */
-  void homeInvoker(Function<TlMethod<?>, CompletableFuture<?>> home) {
-    this.home = home;
+  /**
+   * How config calls are sent (set once the client is wired): {@code invoker} sends a call that
+   * stays on the given DC; {@code homeDc} is the DC preferred for it.
+   */
+  void invoker(IntSupplier homeDc, BiFunction<Integer, TlMethod<?>, CompletableFuture<?>> invoker) {
+    this.homeDc = homeDc;
+    this.invoker = invoker;
+  }
+
+  /** Whether the list has an address of DC {@code dc} (a CDN DC when {@code cdn}, else an ordinary or media-only one). */
+  boolean knows(int dc, boolean cdn) {
+    return knows(current(), dc, cdn);
+  }
+
+  private boolean knows(DcOptions o, int dc, boolean cdn) {
+    if (dc <= 0) {
+      return false;
+    }
+    return cdn ? lookup(o, dc, Purpose.DOWNLOAD, true).isPresent()
+        : lookup(o, dc, Purpose.MAIN, false).isPresent() || lookup(o, dc, Purpose.DOWNLOAD, false).isPresent();
+  }
+
+  /**
+   * A DC with an ordinary address, for config calls and as the fallback home: {@code preferred}
+   * when listed, else the configured home DC, else the lowest listed DC; -1 when none is.
+   */
+  int knownDc(int preferred) {
+    DcOptions o = current();
+    if (lookup(o, preferred, Purpose.MAIN, false).isPresent()) {
+      return preferred;
+    }
+    if (lookup(o, options.mainDc, Purpose.MAIN, false).isPresent()) {
+      return options.mainDc;
+    }
+    for (int id : o.dcIds()) {
+      if (id > 0 && !o.isCdn(id) && lookup(o, id, Purpose.MAIN, false).isPresent()) {
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Completes when DC {@code dc} is listed, fetching the config (from a known DC) first if it is
+   * not; fails with {@link UnknownDcException} when it is still missing.
+   *
+   * @param why what named the DC, for the error message (e.g. "USER_MIGRATE_9 from DC 1")
+   * @param cause the error that named it, or null
+   */
+  CompletableFuture<Void> ensureKnown(int dc, boolean cdn, String why, Throwable cause) {
+    if (knows(dc, cdn)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (dc <= 0) {
+      return CompletableFuture.failedFuture(new UnknownDcException(dc, "bad DC id " + dc + " (" + why + ")", cause));
+    }
+    return refresh().thenApply(o -> {
+      if (!knows(o, dc, cdn)) {
+        throw unknown(dc, cdn, why, cause);
+      }
+      return null;
+    });
+  }
+
+  private static UnknownDcException unknown(int dc, boolean cdn, String why, Throwable cause) {
+    return new UnknownDcException(dc, (cdn ? "CDN " : "") + "DC " + dc
+        + " is not in the DC list, even after asking for the config; refusing " + why, cause);
   }
 
   synchronized DcOptions current() {
@@ -73,8 +144,8 @@ final class DcDirectory {
       maybeRefresh();
       return CompletableFuture.completedFuture(known.get());
     }
-    return refresh().thenApply(o -> lookup(o, dc, purpose, cdn).or(() -> known).orElseThrow(() -> new NoSuchElementException(
-        "no " + (cdn ? "CDN " : "") + "address for DC " + dc + " in " + o)));
+    return refresh().thenApply(o -> lookup(o, dc, purpose, cdn).or(() -> known).orElseThrow(
+        () -> unknown(dc, cdn, "to connect to it", null)));
   }
 
   private Optional<DcOption> lookup(DcOptions o, int dc, Purpose purpose, boolean cdn) {
@@ -90,14 +161,18 @@ final class DcDirectory {
   void maybeRefresh() {
     boolean due;
     synchronized (this) {
-      due = refreshing == null && options.clock.millis() / 1000 >= expires && home != null;
+      due = refreshing == null && options.clock.millis() / 1000 >= expires && invoker != null;
     }
     if (due) {
       refresh();
     }
   }
 
-  /** Fetches help.getConfig on the home DC (joining a fetch in flight). */
+  /**
+   * Fetches help.getConfig from a known DC (joining a fetch in flight). Never fails: after an
+   * error, or no answer within {@link ClientOptions#resolveTimeout()}, it completes with the list
+   * as it was (and the next background refresh waits a minute).
+   */
   CompletableFuture<DcOptions> refresh() {
     CompletableFuture<DcOptions> f;
     synchronized (this) {
@@ -107,16 +182,25 @@ final class DcDirectory {
       f = new CompletableFuture<>();
       refreshing = f;
     }
-    @SuppressWarnings("unchecked")
-    CompletableFuture<ConfigType> call = (CompletableFuture<ConfigType>) home.apply(new GetConfig());
-    call.whenComplete((config, e) -> {
+    int via = knownDc(homeDc == null ? options.mainDc : homeDc.getAsInt());
+    CompletableFuture<?> call;
+    if (via <= 0 || invoker == null) {
+      call = CompletableFuture.failedFuture(new NoSuchElementException("no DC with a known address to ask"));
+    } else {
+      try {
+        call = bounded(invoker.apply(via, new GetConfig()), "help.getConfig");
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
+      }
+    }
+    call.whenComplete((answer, e) -> {
       DcOptions result;
       synchronized (this) {
         refreshing = null;
         fetched = true;
         long now = options.clock.millis() / 1000;
-        if (e != null || !(config instanceof Config c)) {
-          LOG.debug("help.getConfig failed: {}", e == null ? config : e.toString());
+        if (e != null || !(answer instanceof Config c)) {
+          LOG.debug("help.getConfig from DC {} failed: {}", via, e == null ? answer : e.toString());
           expires = now + RETRY_AFTER_FAILURE_SECONDS;
           result = current;
         } else {
@@ -135,14 +219,38 @@ final class DcDirectory {
     return f;
   }
 
+  /** {@code call}, failed with a TimeoutException (and cancelled) when it has no answer within the resolve timeout. */
+  private <T> CompletableFuture<T> bounded(CompletableFuture<T> call, String what) {
+    long millis = Math.max(1, options.resolveTimeout.toMillis());
+    CompletableFuture<T> result = new CompletableFuture<>();
+    call.whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      } else {
+        result.complete(v);
+      }
+    });
+    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
+      if (result.completeExceptionally(new TimeoutException(what + ": no answer within " + millis + " ms"))) {
+        call.cancel(false);
+      }
+    });
+    return result;
+  }
+
   /** The RSA keys {@code help.getCdnConfig} lists for CDN DC {@code dc} (and only those). */
   CompletableFuture<RsaKeys> cdnKeys(int dc) {
     CompletableFuture<CdnConfig> config;
     synchronized (this) {
       if (cdnConfig == null || cdnConfig.isCompletedExceptionally()) {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<CdnConfigType> call = (CompletableFuture<CdnConfigType>) home.apply(new GetCdnConfig());
-        cdnConfig = call.thenApply(c -> (CdnConfig) c);
+        int via = knownDc(homeDc == null ? options.mainDc : homeDc.getAsInt());
+        CompletableFuture<?> call;
+        if (via <= 0 || invoker == null) {
+          call = CompletableFuture.failedFuture(new NoSuchElementException("no DC with a known address to ask"));
+        } else {
+          call = bounded(invoker.apply(via, new GetCdnConfig()), "help.getCdnConfig");
+        }
+        cdnConfig = call.thenApply(c -> (CdnConfig) (CdnConfigType) c);
       }
       config = cdnConfig;
     }
@@ -159,7 +267,7 @@ final class DcDirectory {
         synchronized (this) {
           cdnConfig = null; // maybe a new CDN DC: ask again next time
         }
-        throw new NoSuchElementException("help.getCdnConfig lists no key for CDN DC " + dc);
+        throw new UnknownDcException(dc, "help.getCdnConfig lists no key for CDN DC " + dc, null);
       }
       return keys;
     });

@@ -2,12 +2,14 @@ package io.telefetch.mtproto.client;
 
 import io.telefetch.mtproto.connection.MtprotoConnection;
 import io.telefetch.mtproto.crypto.AuthKey;
+import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.tl.TlMethod;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +62,30 @@ final class DcState {
         () -> connect(p), this::onConnectionClosed, c -> isCurrentKey(c.authKey())));
   }
 
-  /** Opens a connection for {@code purpose}: creates the DC's key if it has none, else reuses it. */
+  /**
+   * Opens a connection for {@code purpose}: creates the DC's key if it has none, else reuses it.
+   * Bounded: resolving the address, waiting for another connection's key exchange and connecting
+   * together take at most resolveTimeout + 2 * connectTimeout, after which the future fails with
+   * {@link ConnectionClosedException} (a connection that opens later is closed).
+   */
   private CompletableFuture<MtprotoConnection> connect(Purpose purpose) {
     CompletableFuture<DcOption> address = directory.resolve(id, purpose, cdn);
     CompletableFuture<io.telefetch.mtproto.crypto.RsaKeys> keys = cdn ? directory.cdnKeys(id)
         : CompletableFuture.completedFuture(options.rsaKeys);
-    return address.thenCombine(keys, (a, k) -> new Object[] {a, k})
+    CompletableFuture<MtprotoConnection> opening = address.thenCombine(keys, (a, k) -> new Object[] {a, k})
         .thenCompose(ak -> connectWithKey(purpose, (DcOption) ak[0], (io.telefetch.mtproto.crypto.RsaKeys) ak[1]));
+    long millis = options.resolveTimeout.plus(options.connectTimeout).plus(options.connectTimeout).toMillis();
+    CompletableFuture<MtprotoConnection> result = new CompletableFuture<>();
+    opening.whenComplete((c, e) -> {
+      if (e != null) {
+        result.completeExceptionally(Failures.unwrap(e));
+      } else if (!result.complete(c)) {
+        c.closeAsync(); // too late
+      }
+    });
+    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
+        new ConnectionClosedException(this + ": no connection within " + millis + " ms", null)));
+    return result;
   }
 
   private CompletableFuture<MtprotoConnection> connectWithKey(Purpose purpose, DcOption address,

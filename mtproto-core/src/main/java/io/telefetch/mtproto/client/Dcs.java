@@ -36,6 +36,11 @@ final class Dcs {
     return s;
   }
 
+  /** Where DC addresses come from. */
+  DcDirectory directory() {
+    return directory;
+  }
+
   /** DC {@code id}'s state if it exists. */
   DcState peek(int id) {
     return states.get(id);

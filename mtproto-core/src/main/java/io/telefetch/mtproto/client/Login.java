@@ -69,12 +69,12 @@ public final class Login {
     return new Login(Kind.QR, null, null, null, Objects.requireNonNull(callback, "callback"), pollInterval);
   }
 
-  /** Never shows the token. */
+  /** Never shows the token; the phone number only masked ({@code +44******89}). */
   @Override
   public String toString() {
     return switch (kind) {
       case BOT -> "Login[bot token]";
-      case USER -> "Login[user " + phoneNumber + "]";
+      case USER -> "Login[user " + Masks.phone(phoneNumber) + "]";
       case QR -> "Login[QR]";
     };
   }
@@ -107,7 +107,14 @@ public final class Login {
    * @param type how it was sent ({@code auth.sentCodeTypeApp}, {@code auth.sentCodeTypeSms}...)
    * @param attempt 1 for the first ask, more after a wrong code
    */
-  public record CodeRequest(String phoneNumber, SentCodeTypeType type, int attempt) {}
+  public record CodeRequest(String phoneNumber, SentCodeTypeType type, int attempt) {
+    /** The phone number masked. */
+    @Override
+    public String toString() {
+      return "CodeRequest[" + Masks.phone(phoneNumber) + ", " + (type == null ? null : type.tlName()) + ", attempt "
+          + attempt + "]";
+    }
+  }
 
   /**
    * A request for the 2FA password.
@@ -115,7 +122,13 @@ public final class Login {
    * @param hint the account's password hint, or null
    * @param attempt 1 for the first ask, more after a wrong password
    */
-  public record PasswordRequest(String hint, int attempt) {}
+  public record PasswordRequest(String hint, int attempt) {
+    /** Never shows the hint (it may give the password away). */
+    @Override
+    public String toString() {
+      return "PasswordRequest[" + (hint == null || hint.isEmpty() ? "no hint" : "hint ***") + ", attempt " + attempt + "]";
+    }
+  }
 
   /**
    * A QR login token.
@@ -123,5 +136,11 @@ public final class Login {
    * @param url {@code tg://login?token=<base64url>}: what the QR code encodes
    * @param expires when the server stops accepting it
    */
-  public record QrToken(String url, Instant expires) {}
+  public record QrToken(String url, Instant expires) {
+    /** Never shows the token (whoever has it can take over the login). */
+    @Override
+    public String toString() {
+      return "QrToken[tg://login?token=***, expires " + expires + "]";
+    }
+  }
 }

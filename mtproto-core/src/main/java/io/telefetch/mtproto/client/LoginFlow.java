@@ -206,7 +206,7 @@ final class LoginFlow {
         return authorized(s.authorization(), null).thenApply(u -> new QrStep(u, null));
       }
       if (t instanceof LoginTokenMigrateTo m) {
-        return router.switchHome(m.dcId()).thenCompose(v -> qrAnswer(login, call(new ImportLoginToken(m.token()))));
+        return router.switchHome(m.dcId(), "auth.loginTokenMigrateTo", null).thenCompose(v -> qrAnswer(login, call(new ImportLoginToken(m.token()))));
       }
       return CompletableFuture.completedFuture(new QrStep(null, (LoginToken) t));
     }).thenCompose(f -> f);

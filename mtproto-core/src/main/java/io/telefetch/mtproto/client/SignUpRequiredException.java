@@ -5,6 +5,6 @@ public final class SignUpRequiredException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   SignUpRequiredException(String phoneNumber) {
-    super("no account for " + phoneNumber + ": sign up with an official app first");
+    super("no account for " + Masks.phone(phoneNumber) + ": sign up with an official app first");
   }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ordinary calls and one for file transfer, all sharing that key and opened lazily; idle ones are
  * closed after {@link ClientOptions#idleTimeout()}. Calls pass the configured interceptors (flood
  * wait, retries, logging) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
- * (persisted) and the call is resent; on another DC the authorization is exported and imported
+ * (persisted) and the call is resent, but only to a DC the DC list (refreshed from a known DC)
+ * names and at most three times per call; on another DC the authorization is exported and imported
  * once per DC key; a key lost by a non-home DC is recreated and re-authorised; a key lost or
  * revoked on the home DC fails with {@link LoggedOutException}.
  *
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Close the client when done; it shuts down the event loop group only if it created it.
  */
 public final class TelegramClient implements AutoCloseable {
+  /** How long {@link #closeAsync()} waits for connections to close before it shuts down anyway. */
+  static final long CLOSE_GRACE_MILLIS = 3_000;
+
   private final ClientOptions options;
   private final EventLoopGroup group;
   private final boolean ownGroup;
@@ -69,7 +73,7 @@ public final class TelegramClient implements AutoCloseable {
     Authorizations authorizations = new Authorizations(account, calls);
     this.router = new Router(account, dcs, authorizations);
     this.logins = new LoginFlow(options, calls, account, router, updates, this::self);
-    directory.homeInvoker(m -> call(Route.HOME, m));
+    directory.invoker(account::mainDc, (dc, m) -> call(Route.pinned(dc), m));
     long idleMillis = options.idleTimeout.toMillis();
     if (idleMillis > 0) {
       long period = Math.max(50, Math.min(idleMillis / 2, 30_000));
@@ -103,7 +107,9 @@ public final class TelegramClient implements AutoCloseable {
    * io.telefetch.mtproto.rpc.RpcException} (typed subclasses for flood waits, migrations and 401s)
    * for an rpc_error, {@link io.telefetch.mtproto.rpc.RpcTimeoutException}, {@link
    * io.telefetch.mtproto.rpc.ConnectionClosedException} when the connection broke with the call in
-   * flight (it is not resent: it may have been executed), or {@link LoggedOutException}.
+   * flight (it is not resent: it may have been executed) or none could be opened in time, {@link
+   * LoggedOutException}, {@link UnknownDcException} when a server moved the account to a DC that
+   * no DC list names (the home DC then stays), or {@link MigrationLoopException}.
    * Cancelling the future cancels the request (the answer is dropped) and any retry.
    */
   public <R> CompletableFuture<R> invoke(TlMethod<R> method) {
@@ -191,6 +197,8 @@ public final class TelegramClient implements AutoCloseable {
   /**
    * Closes every connection, saves salts and clock offsets to the session store, and shuts down the
    * event loop group if the client created it. Calls in flight fail; later calls fail at once.
+   * Completes within a few seconds whatever the peers do: connections still opening are abandoned
+   * and closing ones get {@value #CLOSE_GRACE_MILLIS} ms.
    */
   public CompletableFuture<Void> closeAsync() {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -202,6 +210,7 @@ public final class TelegramClient implements AutoCloseable {
     }
     saveKeys();
     CompletableFuture.allOf(dcs.all().stream().map(DcState::shutdown).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS) // never wait on a peer
         .whenComplete((v, e) -> {
           if (!ownGroup) {
             options.callbackExecutor.execute(() -> done.complete(null));

@@ -86,13 +86,16 @@ public final class RsaPad {
   }
 
   /**
-   * Undoes the padding of a raw-decrypted 256-byte {@code key_aes_encrypted} (see {@link
-   * RsaPrivateKey#decryptRaw}) and verifies it.
+   * Undoes the padding of a raw-decrypted ({@link RsaPrivateKey#decryptRaw}) 256-byte {@code
+   * key_aes_encrypted} and returns {@code data_with_padding} (192 bytes), for a server that first
+   * decrypts and then tells RSA_PAD from the legacy form.
    *
-   * @return {@code data_with_padding}, 192 bytes
-   * @throws CryptoCheckException if its hash does not verify
+   * @throws CryptoCheckException if the hash does not verify (not RSA_PAD, or tampered)
    */
   public static byte[] unpad(byte[] keyAesEncrypted) {
+    if (keyAesEncrypted.length != ENCRYPTED_LENGTH) {
+      throw new CryptoCheckException("RSA_PAD plaintext is not " + ENCRYPTED_LENGTH + " bytes");
+    }
     byte[] aesHash = Hashes.sha256(keyAesEncrypted, TEMP_KEY_LENGTH, HASHED_LENGTH);
     byte[] tempKey = new byte[TEMP_KEY_LENGTH];
     for (int i = 0; i < TEMP_KEY_LENGTH; i++) {

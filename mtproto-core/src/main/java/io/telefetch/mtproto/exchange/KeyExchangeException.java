@@ -25,7 +25,10 @@ public final class KeyExchangeException extends SecurityException {
     UNKNOWN_FINGERPRINT,
     /** {@code pq} is not a product of two distinct primes, or {@code p}/{@code q} do not match. */
     BAD_PQ,
-    /** The RSA_PAD-encrypted {@code p_q_inner_data} did not decrypt or verify (server). */
+    /**
+     * The encrypted {@code p_q_inner_data} did not decrypt or verify (server), in neither the RSA_PAD
+     * form nor the legacy {@code SHA1 | data | padding} one.
+     */
     RSA_PAD,
     /** The SHA1 in front of a decrypted {@code encrypted_answer} or {@code encrypted_data}. */
     HASH_MISMATCH,

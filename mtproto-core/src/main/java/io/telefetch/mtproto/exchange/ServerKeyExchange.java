@@ -6,8 +6,9 @@ import io.telefetch.mtproto.crypto.AesKeyIv;
 import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.CryptoCheckException;
 import io.telefetch.mtproto.crypto.DhChecks;
+import io.telefetch.mtproto.crypto.ConstantTime;
 import io.telefetch.mtproto.crypto.ExchangeCrypto;
-import io.telefetch.mtproto.crypto.RsaLegacy;
+import io.telefetch.mtproto.crypto.Hashes;
 import io.telefetch.mtproto.crypto.RsaPad;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.exchange.KeyExchangeException.Reason;
@@ -46,7 +47,9 @@ import java.util.Set;
  * The server side of auth key creation as a state machine without I/O, as the in-process test
  * server runs it: it answers {@code req_pq_multi}, {@code req_DH_params} and {@code
  * set_client_DH_params}, checks everything the client sends, and ends with the new key in {@link
- * #result()}.
+ * #result()}. Like Telegram it reads both encryptions of {@code req_DH_params}: RSA_PAD, and the
+ * earlier {@code RSA(SHA1(data) | data | padding)} that widely used clients still send (tried when
+ * the RSA_PAD hash does not verify; accepted only if the SHA1 covers exactly the inner data).
  *
  * <p>How a server connection drives it: create one machine per exchange when an unencrypted {@code
  * req_pq_multi} arrives, pass that and each following unencrypted request to {@link #handle} and
@@ -241,8 +244,19 @@ public final class ServerKeyExchange {
       throw new KeyExchangeException(Reason.UNKNOWN_FINGERPRINT, String.format(
           "req_DH_params names an unknown key fingerprint %016x", request.publicKeyFingerprint()));
     }
-    byte[] dataWithPadding = decryptInnerData(request.encryptedData().toByteArray(), key);
-    // Both forms yield the inner data at the start: the constructor id is there to look at.
+    byte[] decrypted;
+    try {
+      decrypted = key.decryptRaw(request.encryptedData().toByteArray());
+    } catch (CryptoCheckException e) {
+      throw Messages.wrap(Reason.RSA_PAD, "encrypted_data of req_DH_params", e);
+    }
+    byte[] dataWithPadding;
+    try {
+      dataWithPadding = RsaPad.unpad(decrypted);
+    } catch (CryptoCheckException notRsaPad) {
+      dataWithPadding = legacyRsaData(decrypted, notRsaPad);
+    }
+    // Both forms yield the inner data followed by padding: the constructor id is there to look at.
     boolean legacy = (dataWithPadding[0] & 0xff | (dataWithPadding[1] & 0xff) << 8
         | (dataWithPadding[2] & 0xff) << 16 | (dataWithPadding[3] & 0xff) << 24)
         == LEGACY_PQ_INNER_DATA_ID;
@@ -274,31 +288,56 @@ public final class ServerKeyExchange {
   }
 
   /**
-   * Decrypts {@code encrypted_data} in either form Telegram accepts: RSA_PAD (what current clients,
-   * Telefetch's included, send) or the earlier {@code RSA(SHA1(data) | data | padding)}. RSA_PAD is
-   * tried first; its SHA-256 check cannot pass on a legacy payload, nor the legacy SHA-1 check on an
-   * RSA_PAD one, except by chance (about 2<sup>-154</sup>).
+   * The earlier encryption of {@code req_DH_params} that Telegram still accepts: {@code
+   * RSA(SHA1(data) | data | random bytes to 255 bytes)}. Returns {@code data} and its padding
+   * (from offset 21 of the decrypted 256 bytes) once the SHA1 matches the bytes of the inner data
+   * object found there; otherwise the ciphertext is neither form.
    *
-   * @return the inner data followed by padding (RSA_PAD) or the inner data alone (legacy)
-   * @throws KeyExchangeException ({@link Reason#RSA_PAD}) if neither form verifies
+   * @param decrypted the raw RSA decryption, 256 bytes (not modified)
+   * @param notRsaPad why the RSA_PAD reading failed, kept as the cause
    */
-  private static byte[] decryptInnerData(byte[] encryptedData, RsaPrivateKey key) {
-    byte[] raw;
-    try {
-      raw = key.decryptRaw(encryptedData);
-    } catch (CryptoCheckException e) {
-      throw Messages.wrap(Reason.RSA_PAD, "encrypted_data of req_DH_params", e);
+  private static byte[] legacyRsaData(byte[] decrypted, CryptoCheckException notRsaPad) {
+    int start = 1 + Hashes.SHA1_LENGTH;
+    byte[] data = Arrays.copyOfRange(decrypted, start, decrypted.length);
+    int length = decrypted[0] == 0 ? innerDataLength(data) : -1;
+    if (length <= 0 || !ConstantTime.equals(Hashes.sha1(data, 0, length), 0, decrypted, 1, Hashes.SHA1_LENGTH)) {
+      throw new KeyExchangeException(Reason.RSA_PAD,
+          "encrypted_data of req_DH_params is neither RSA_PAD nor the legacy SHA1 form", notRsaPad);
     }
+    return data;
+  }
+
+  /**
+   * The length of the {@code p_q_inner_data*} object at the start of {@code data} (the rest is
+   * padding), or -1 when there is none: what the legacy form's SHA1 covers.
+   */
+  private static int innerDataLength(byte[] data) {
+    ByteBuf buf = Unpooled.wrappedBuffer(data);
     try {
-      return RsaPad.unpad(raw);
-    } catch (CryptoCheckException padFailure) {
-      try {
-        return RsaLegacy.unwrap(raw);
-      } catch (CryptoCheckException legacyFailure) {
-        padFailure.addSuppressed(legacyFailure);
-        throw Messages.wrap(Reason.RSA_PAD,
-            "encrypted_data of req_DH_params (neither RSA_PAD nor the legacy form)", padFailure);
+      if (buf.readableBytes() < 4) {
+        return -1;
       }
+      int id = buf.getIntLE(0);
+      if (id == TlReader.GZIP_PACKED_ID) {
+        return -1;
+      }
+      TlReader reader = new TlReader(buf);
+      if (id == LEGACY_PQ_INNER_DATA_ID) {
+        reader.readInt();
+        reader.readBytes();
+        reader.readBytes();
+        reader.readBytes();
+        reader.readInt128();
+        reader.readInt128();
+        reader.readInt256();
+      } else {
+        reader.readObject(PQInnerData.class);
+      }
+      return buf.readerIndex();
+    } catch (TlDecodeException | IndexOutOfBoundsException e) {
+      return -1;
+    } finally {
+      buf.release();
     }
   }
 

@@ -145,4 +145,31 @@ class ClientUnitTest {
     assertThat(mt.secret().paddingRequired()).isTrue();
     assertThatThrownBy(() -> Proxy.socks5("h", 0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void personalDataIsMaskedInEveryLoginText() {
+    Login.UserAuthenticator never = new Login.UserAuthenticator() {
+      @Override
+      public java.util.concurrent.CompletionStage<String> code(Login.CodeRequest request) {
+        throw new AssertionError();
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> password(Login.PasswordRequest request) {
+        throw new AssertionError();
+      }
+    };
+    String phone = "+447700900123";
+    assertThat(Login.user(phone, never).toString()).isEqualTo("Login[user +44********23]").doesNotContain("7700900");
+    assertThat(Login.user("447700900123", never).toString()).doesNotContain("7700900");
+    assertThat(Login.user("+1 (555) 010-9988", never).toString()).doesNotContain("5550109").doesNotContain("010");
+    assertThat(Login.user("12345", never).toString()).doesNotContain("123").doesNotContain("45");
+    assertThat(Login.botToken("123456:AAE-secret_token").toString()).doesNotContain("123456").doesNotContain("secret");
+    assertThat(new Login.CodeRequest(phone, new io.telefetch.tl.api.auth.SentCodeTypeApp(5), 2).toString())
+        .doesNotContain("7700900").contains("+44").contains("attempt 2");
+    assertThat(new Login.PasswordRequest("my dog's name", 1).toString()).doesNotContain("dog");
+    assertThat(new Login.QrToken("tg://login?token=c2VjcmV0LXRva2Vu", java.time.Instant.EPOCH).toString())
+        .doesNotContain("c2VjcmV0");
+    assertThat(new SignUpRequiredException(phone).getMessage()).doesNotContain("7700900").contains("+44");
+  }
 }

@@ -11,11 +11,13 @@ import io.telefetch.tl.api.Config;
 import io.telefetch.tl.api.help.GetCdnConfig;
 import io.telefetch.tl.api.help.GetConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -40,17 +42,24 @@ class DcDirectoryTest {
   };
   private final List<String> calls = new ArrayList<>();
   private final SessionKeeper session = new SessionKeeper(SessionStore.inMemory());
+  private final List<Integer> askedDcs = new ArrayList<>();
   private CompletableFuture<Object> pendingConfig;
+  private int homeDc = 2;
 
   private DcDirectory directory() {
-    ClientOptions options = TelegramClient.builder().apiId(1).apiHash("h").clock(clock)
+    return directory(Duration.ofSeconds(30));
+  }
+
+  private DcDirectory directory(Duration resolveTimeout) {
+    ClientOptions options = TelegramClient.builder().apiId(1).apiHash("h").clock(clock).resolveTimeout(resolveTimeout)
         .dcOptions(DcOptions.of(DcOption.of(1, "10.0.0.1", 443), DcOption.of(2, "10.0.0.2", 443))).buildOptions();
     DcDirectory d = new DcDirectory(options, session);
-    d.homeInvoker(this::home);
+    d.invoker(() -> homeDc, this::home);
     return d;
   }
 
-  private CompletableFuture<?> home(TlMethod<?> m) {
+  private CompletableFuture<?> home(int dc, TlMethod<?> m) {
+    askedDcs.add(dc);
     calls.add(m.tlName());
     if (m instanceof GetConfig) {
       return pendingConfig != null ? pendingConfig : CompletableFuture.completedFuture(config());
@@ -110,7 +119,8 @@ class DcDirectoryTest {
   void unknownDcFetchesTheConfigFirstAndStoredOptionsAreReused() {
     DcDirectory d = directory();
     assertThat(d.resolve(4, Purpose.MAIN, false).join().host()).isEqualTo("10.1.0.4");
-    assertThatThrownBy(() -> d.resolve(9, Purpose.MAIN, false).join()).hasMessageContaining("no address for DC 9");
+    assertThatThrownBy(() -> d.resolve(9, Purpose.MAIN, false).join()).cause().isInstanceOf(UnknownDcException.class)
+        .hasMessageContaining("DC 9 is not in the DC list");
     int fetches = calls.size();
     DcDirectory restarted = directory(); // same session: the stored list, not yet expired
     assertThat(restarted.resolve(2, Purpose.DOWNLOAD, false).join().host()).isEqualTo("10.1.0.22");
@@ -125,6 +135,37 @@ class DcDirectoryTest {
     assertThat(keys.keys()).containsExactly(RsaKeys.TEST_KEY);
     assertThat(d.cdnKeys(204).join().keys()).containsExactly(RsaKeys.PRODUCTION_KEY);
     assertThat(calls.stream().filter(c -> c.equals("help.getCdnConfig"))).hasSize(1);
-    assertThatThrownBy(() -> d.cdnKeys(205).join()).hasMessageContaining("no key for CDN DC 205");
+    assertThatThrownBy(() -> d.cdnKeys(205).join()).cause().isInstanceOf(UnknownDcException.class)
+        .hasMessageContaining("no key for CDN DC 205");
+  }
+
+  @Test
+  void theConfigIsAskedOfAKnownDcNeverOfTheUnknownOne() {
+    DcDirectory d = directory();
+    homeDc = 9; // e.g. a stored or migrated home that has no address
+    assertThat(d.knows(9, false)).isFalse();
+    assertThat(d.ensureKnown(9, false, "USER_MIGRATE_9", null)).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(UnknownDcException.class)
+        .withMessageContaining("USER_MIGRATE_9");
+    assertThat(askedDcs).containsExactly(2); // the configured home, which is listed
+    assertThat(d.ensureKnown(4, false, "USER_MIGRATE_4", null)).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(d.knows(4, false)).isTrue();
+    assertThat(d.knows(203, false)).isFalse(); // a CDN DC is never a home
+    assertThat(d.knows(203, true)).isTrue();
+    assertThat(d.ensureKnown(-1, false, "USER_MIGRATE_-1", null)).isCompletedExceptionally();
+    assertThat(d.knownDc(9)).isEqualTo(2);
+    assertThat(d.knownDc(1)).isEqualTo(1);
+  }
+
+  @Test
+  void aConfigThatNeverComesIsBoundedByTheResolveTimeout() {
+    DcDirectory d = directory(Duration.ofMillis(200));
+    pendingConfig = new CompletableFuture<>();
+    CompletableFuture<DcOption> unknown = d.resolve(9, Purpose.MAIN, false);
+    assertThat(unknown).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(UnknownDcException.class);
+    assertThat(pendingConfig).isCancelled(); // the call that never answered is dropped
+    // a known DC still resolves from the list it has
+    assertThat(d.resolve(2, Purpose.DOWNLOAD, false).join().host()).isEqualTo("10.0.0.2");
   }
 }

@@ -77,6 +77,11 @@ class SessionStoreTest {
     assertThat(store.load().orElseThrow().mainDc()).isEqualTo(5);
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      // a file loosened by someone else is owner-only again after the next save
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      store.save(sample().withMainDc(6));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).doesNotEndWith("w");
     }
     try (var files = Files.list(file.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("me.session");

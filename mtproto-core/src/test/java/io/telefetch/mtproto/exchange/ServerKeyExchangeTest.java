@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.DhChecks;
 import io.telefetch.mtproto.crypto.ExchangeCrypto;
+import io.telefetch.mtproto.crypto.Hashes;
 import io.telefetch.mtproto.crypto.PqFactorizer;
 import io.telefetch.mtproto.crypto.RsaPad;
 import io.telefetch.mtproto.exchange.KeyExchangeException.Reason;
@@ -50,59 +51,6 @@ class ServerKeyExchangeTest {
   @BeforeAll
   static void generateServerKey() {
     serverKey();
-  }
-
-  /**
-   * Hole 12 of the hostile-input audit: Telegram still accepts the pre-RSA_PAD encryption {@code
-   * RSA(SHA1(data) | data | padding to 255 bytes)} that widely used clients send; testkit's server
-   * flow refused it. Both inner-data constructors, in that form, create the key the client computes.
-   */
-  @Test
-  void theLegacyRsaEncryptionCreatesTheSameKey() {
-    for (boolean legacyInner : new boolean[] {false, true}) {
-      Peer peer = new Peer(serverOptions(40).acceptedDcIds(Set.of(2)).build());
-      byte[] inner = legacyInner
-          ? peer.legacyInnerData(peer.innerData())
-          : ExchangeFixtures.encode(peer.innerData());
-      ServerDHParamsOk ok = (ServerDHParamsOk) peer.send(peer.reqDhLegacyRsa(inner));
-      BigInteger ga = new BigInteger(1, peer.peer.decryptServerDhInnerData(ok).gA().toByteArray());
-      BigInteger b = new BigInteger(2048, new SecureRandom());
-      DhGenOk answer =
-          (DhGenOk) peer.send(peer.setClientDh(0, BigInteger.valueOf(3).modPow(b, P)));
-      AuthKey key = AuthKey.of(ExchangeCrypto.powMod(ga, b, P));
-      assertThat(answer.newNonceHash1().toByteArray())
-          .isEqualTo(ExchangeCrypto.newNonceHash(peer.newNonce, 1, key));
-      assertThat(peer.server.result().orElseThrow().authKey()).isEqualTo(key);
-    }
-  }
-
-  @Test
-  void theLegacyRsaEncryptionIsVerified() {
-    // a flipped bit in the hash or the data: the SHA-1 no longer matches any prefix
-    int dataLength = ExchangeFixtures.encode(new Peer(serverOptions(41).build()).innerData()).length;
-    for (int position : new int[] {0, 19, 20, 21, 19 + dataLength}) {
-      Peer peer = new Peer(serverOptions(41).build());
-      byte[] payload = peer.legacyRsaPayload(ExchangeFixtures.encode(peer.innerData()));
-      payload[position] ^= 0x01;
-      assertRejected(peer.server, Reason.RSA_PAD, () -> peer.send(peer.reqDhRaw(payload)));
-    }
-    // the padding after the data is free
-    Peer padded = new Peer(serverOptions(41).build());
-    byte[] payload = padded.legacyRsaPayload(ExchangeFixtures.encode(padded.innerData()));
-    payload[254] ^= 0x01;
-    assertThat(padded.send(padded.reqDhRaw(payload))).isInstanceOf(ServerDHParamsOk.class);
-    // the SHA-1 of the data, but the data is not p_q_inner_data
-    Peer other = new Peer(serverOptions(42).build());
-    byte[] notInner = new byte[64];
-    Arrays.fill(notInner, (byte) 7);
-    assertRejected(other.server, Reason.MALFORMED,
-        () -> other.send(other.reqDhRaw(other.legacyRsaPayload(notInner))));
-    // legacy form, but the inner data disagrees with the exchange: checked like RSA_PAD's
-    Peer third = new Peer(serverOptions(43).build());
-    PQInnerDataDc good = third.innerData();
-    assertRejected(third.server, Reason.NONCE_MISMATCH, () -> third.send(third.reqDhLegacyRsa(
-        ExchangeFixtures.encode(new PQInnerDataDc(good.pq(), good.p(), good.q(), good.nonce(),
-            flip(good.serverNonce()), good.newNonce(), 2)))));
   }
 
   @Test
@@ -167,6 +115,65 @@ class ServerKeyExchangeTest {
     assertThat(result.authKey()).isEqualTo(key);
     assertThat(result.dcId()).isEqualTo(ServerKeyExchange.NO_DC);
     assertThat(result.temporary()).isFalse();
+  }
+
+  /**
+   * Telegram still accepts the earlier req_DH_params encryption {@code RSA(SHA1(data) | data |
+   * random bytes to 255 bytes)}, which widely used clients send (with either inner data form);
+   * the server used to reject it as a bad RSA_PAD.
+   */
+  @Test
+  void theLegacyRsaEncryptionCreatesTheSameKey() {
+    for (boolean legacyInner : new boolean[] {false, true}) {
+      Peer peer = new Peer(serverOptions(40).acceptedDcIds(Set.of(2)).build());
+      byte[] inner = legacyInner ? peer.legacyInnerData(peer.innerData())
+          : ExchangeFixtures.encode(peer.innerData());
+      ServerDHParamsOk ok = (ServerDHParamsOk) peer.send(peer.reqDhLegacyRsa(inner, plain -> { }));
+      BigInteger ga = new BigInteger(1, peer.peer.decryptServerDhInnerData(ok).gA().toByteArray());
+      BigInteger b = new BigInteger(2048, new SecureRandom());
+      DhGenOk answer = (DhGenOk) peer.send(peer.setClientDh(0, BigInteger.valueOf(3).modPow(b, P)));
+      AuthKey key = AuthKey.of(ExchangeCrypto.powMod(ga, b, P));
+      assertThat(answer.newNonceHash1().toByteArray())
+          .isEqualTo(ExchangeCrypto.newNonceHash(peer.newNonce, 1, key));
+      ServerKeyExchange.Result result = peer.server.result().orElseThrow();
+      assertThat(result.authKey()).isEqualTo(key);
+      assertThat(result.dcId()).isEqualTo(legacyInner ? ServerKeyExchange.NO_DC : 2);
+    }
+  }
+
+  @Test
+  void aCorruptedLegacyRsaEncryptionIsRejected() {
+    // the SHA1, the data, or the leading zero byte of the 255-byte plaintext changed
+    for (int position : new int[] {0, 19, 20, 40, 20 + 99}) {
+      Peer peer = new Peer(serverOptions(41).build());
+      byte[] inner = ExchangeFixtures.encode(peer.innerData());
+      assertRejected(peer.server, Reason.RSA_PAD, () -> peer.send(peer.reqDhLegacyRsa(inner,
+          plain -> plain[position] ^= 0x01)));
+    }
+    // the whole form shifted into a 256-byte number (no leading zero byte)
+    Peer shifted = new Peer(serverOptions(45).build());
+    byte[] data = ExchangeFixtures.encode(shifted.innerData());
+    byte[] wide = new byte[256];
+    wide[0] = 1;
+    System.arraycopy(Hashes.sha1(data), 0, wide, 1, 20);
+    System.arraycopy(data, 0, wide, 21, data.length);
+    assertRejected(shifted.server, Reason.RSA_PAD, () -> shifted.send(shifted.reqDhRawRsa(wide)));
+    // the SHA1 covers more than the inner data (padding included): not what the form says
+    Peer padded = new Peer(serverOptions(42).build());
+    byte[] inner = ExchangeFixtures.encode(padded.innerData());
+    assertRejected(padded.server, Reason.RSA_PAD, () -> padded.send(padded.reqDhLegacyRsa(inner,
+        plain -> System.arraycopy(Hashes.sha1(plain, 20, inner.length + 4), 0, plain, 0, 20))));
+    // a valid SHA1 over something that is not p_q_inner_data
+    Peer other = new Peer(serverOptions(43).build());
+    byte[] notInner = ExchangeFixtures.encode(new ReqPqMulti(TlBytes.wrap(new byte[16])));
+    assertRejected(other.server, Reason.RSA_PAD, () -> other.send(other.reqDhLegacyRsa(notInner, plain -> { })));
+    // well formed, but its fields are checked like those of RSA_PAD
+    Peer wrongNonce = new Peer(serverOptions(44).build());
+    PQInnerDataDc good = wrongNonce.innerData();
+    byte[] bad = ExchangeFixtures.encode(new PQInnerDataDc(good.pq(), good.p(), good.q(), good.nonce(),
+        flip(good.serverNonce()), good.newNonce(), 2));
+    assertRejected(wrongNonce.server, Reason.NONCE_MISMATCH,
+        () -> wrongNonce.send(wrongNonce.reqDhLegacyRsa(bad, plain -> { })));
   }
 
   @Test
@@ -461,34 +468,33 @@ class ServerKeyExchangeTest {
       }
     }
 
-    /** req_DH_params in the pre-RSA_PAD form: RSA(SHA1(data) | data | random padding). */
-    ReqDHParams reqDhLegacyRsa(byte[] innerData) {
-      return reqDhRaw(legacyRsaPayload(innerData));
-    }
-
-    /** The 255-byte payload {@code SHA1(data) | data | random padding}, written here by hand. */
-    byte[] legacyRsaPayload(byte[] data) {
-      byte[] payload = new byte[255];
-      random.nextBytes(payload);
-      System.arraycopy(io.telefetch.mtproto.crypto.Hashes.sha1(data), 0, payload, 0, 20);
-      System.arraycopy(data, 0, payload, 20, data.length);
-      return payload;
-    }
-
-    /** req_DH_params whose encrypted_data is {@code payload^e mod n}, 256 big-endian bytes. */
-    ReqDHParams reqDhRaw(byte[] payload) {
-      BigInteger m = new BigInteger(1, payload);
-      BigInteger c = m.modPow(serverKey().publicKey().exponent(), serverKey().publicKey().modulus());
-      byte[] encrypted = new byte[256];
-      byte[] mag = c.toByteArray();
-      int n = Math.min(mag.length, 256);
-      System.arraycopy(mag, mag.length - n, encrypted, 256 - n, n);
+    ReqDHParams reqDhEncrypting(byte[] innerData) {
+      byte[] encrypted = RsaPad.encrypt(innerData, serverKey().publicKey(), random);
       return new ReqDHParams(TlBytes.wrap(nonce), res.serverNonce(), p, q,
           serverKey().publicKey().fingerprint(), TlBytes.wrap(encrypted));
     }
 
-    ReqDHParams reqDhEncrypting(byte[] innerData) {
-      byte[] encrypted = RsaPad.encrypt(innerData, serverKey().publicKey(), random);
+    /**
+     * req_DH_params encrypted the earlier way, written here as such a client does it: {@code
+     * RSA(SHA1(data) | data | random bytes to 255 bytes)}, 256 bytes big-endian; {@code tamper}
+     * may change the 255-byte plaintext first (index 0 is the first SHA1 byte).
+     */
+    ReqDHParams reqDhLegacyRsa(byte[] innerData, java.util.function.Consumer<byte[]> tamper) {
+      byte[] plain = new byte[255];
+      random.nextBytes(plain);
+      System.arraycopy(Hashes.sha1(innerData), 0, plain, 0, 20);
+      System.arraycopy(innerData, 0, plain, 20, innerData.length);
+      tamper.accept(plain);
+      return reqDhRawRsa(plain);
+    }
+
+    /** req_DH_params whose encrypted_data is {@code plain} (as a big-endian number) RSA-encrypted without any padding scheme. */
+    ReqDHParams reqDhRawRsa(byte[] plain) {
+      BigInteger m = new BigInteger(1, plain);
+      BigInteger c = m.modPow(serverKey().publicKey().exponent(), serverKey().publicKey().modulus());
+      byte[] encrypted = new byte[256];
+      byte[] raw = unsigned(c);
+      System.arraycopy(raw, 0, encrypted, 256 - raw.length, raw.length);
       return new ReqDHParams(TlBytes.wrap(nonce), res.serverNonce(), p, q,
           serverKey().publicKey().fingerprint(), TlBytes.wrap(encrypted));
     }

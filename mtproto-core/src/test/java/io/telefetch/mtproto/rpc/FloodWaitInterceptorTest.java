@@ -87,4 +87,44 @@ class FloodWaitInterceptorTest {
     assertThat(terminal.calls).hasSize(1);
     assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
   }
+
+  @Test
+  void absurdWaitsFailAtOnceCarryingTheSeconds() {
+    RpcCaller patient = chain(FloodWaitInterceptor.MAX_THRESHOLD, 1000);
+    for (String message : List.of("FLOOD_WAIT_1000000000", "FLOOD_PREMIUM_WAIT_2147483647",
+        "FLOOD_WAIT_99999999999999999999", "SLOWMODE_WAIT_86401")) {
+      terminal.fail(RpcException.of(420, message));
+      CompletableFuture<String> f = patient.call(TestMethod.INSTANCE);
+      assertThat(f).isCompletedExceptionally();
+      assertThatThrownBy(f::join).cause().isInstanceOf(FloodWaitException.class).hasMessageContaining(message);
+    }
+    assertThat(scheduler.sleeps).isEmpty();
+    FloodWaitException e = (FloodWaitException) RpcException.of(420, "FLOOD_WAIT_1000000000");
+    assertThat(e.seconds()).isEqualTo(1_000_000_000);
+    assertThat(e.waitTime()).isEqualTo(Duration.ofSeconds(1_000_000_000L));
+    assertThat(((FloodWaitException) RpcException.of(420, "FLOOD_WAIT_99999999999999999999")).seconds())
+        .isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
+  void thresholdsBeyondADayAreRefused() {
+    // a threshold of "forever" would sleep 10^9 seconds on a hostile server's word
+    for (Duration absurd : List.of(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(1_000_000_000L),
+        FloodWaitInterceptor.MAX_THRESHOLD.plusSeconds(1), Duration.ofSeconds(-1))) {
+      assertThatThrownBy(() -> new FloodWaitInterceptor(absurd, 3, scheduler))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(scheduler.sleeps).isEmpty();
+  }
+
+  @Test
+  void systemSchedulerNeverOverflowsOnHugeDelays() {
+    CompletableFuture<Void> forever = Scheduler.system().sleep(Duration.ofSeconds(Long.MAX_VALUE));
+    CompletableFuture<Void> long1 = Scheduler.system().sleep(Duration.ofSeconds(1_000_000_000L));
+    assertThat(forever).isNotDone();
+    assertThat(long1).isNotDone();
+    forever.cancel(false);
+    long1.cancel(false);
+    assertThat(Scheduler.system().sleep(Duration.ofSeconds(-5))).succeedsWithin(Duration.ofSeconds(5));
+  }
 }

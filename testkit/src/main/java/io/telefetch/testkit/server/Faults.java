@@ -26,10 +26,13 @@ public final class Faults {
   private final Map<String, ConcurrencyRule> concurrencyRules = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Long>> callTimes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, ErrorRule> rpcErrors = new ConcurrentHashMap<>();
 
   private record RateRule(int calls, long windowMillis, boolean premium) {}
 
   private record ConcurrencyRule(int maxInFlight, int waitSeconds, boolean premium) {}
+
+  private record ErrorRule(int code, String message, AtomicInteger remaining) {}
 
   /** The next {@code n} encrypted messages get bad_server_salt (with a fresh salt). */
   public Faults badServerSalt(int n) {
@@ -57,6 +60,12 @@ public final class Faults {
     transportErrorCode = code;
     transportErrorConnection = connectionId;
     transportErrors.addAndGet(n);
+    return this;
+  }
+
+  /** Cancels the transport errors of {@link #transportError} not yet sent. */
+  public Faults clearTransportErrors() {
+    transportErrors.set(0);
     return this;
   }
 
@@ -114,6 +123,46 @@ public final class Faults {
     }
     concurrencyRules.put(method, new ConcurrencyRule(maxInFlight, waitSeconds, premium));
     return this;
+  }
+
+  /**
+   * Answers the next {@code n} calls of the TL method {@code method} (e.g. {@code help.getConfig}
+   * or {@code users.getUsers}) on this DC with {@code rpc_error(code, message)} instead of handling
+   * them, whatever the key or connection: for example {@code rpcError("users.getUsers", 303,
+   * "USER_MIGRATE_9", 1)}. {@link Integer#MAX_VALUE} answers every call until {@link
+   * #clearRpcErrors()}. A new rule for a method replaces the previous one.
+   */
+  public Faults rpcError(String method, int code, String message, int n) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(message, "message");
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be positive");
+    }
+    rpcErrors.put(method, new ErrorRule(code, message, new AtomicInteger(n)));
+    return this;
+  }
+
+  /** Removes every rule of {@link #rpcError}. */
+  public Faults clearRpcErrors() {
+    rpcErrors.clear();
+    return this;
+  }
+
+  /** The scripted error for this call of {@code method}, or null (counts the call against its rule). */
+  RpcError takeRpcError(String method) {
+    if (rpcErrors.isEmpty()) {
+      return null;
+    }
+    ErrorRule rule = rpcErrors.get(method);
+    if (rule == null) {
+      return null;
+    }
+    int left = rule.remaining().getAndUpdate(v -> v == Integer.MAX_VALUE || v <= 0 ? v : v - 1);
+    if (left <= 0) {
+      rpcErrors.remove(method, rule);
+      return null;
+    }
+    return new RpcError(rule.code(), rule.message());
   }
 
   /** Removes every flood limit. */

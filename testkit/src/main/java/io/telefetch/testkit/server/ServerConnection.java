@@ -384,7 +384,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     dc.recorder().record(new RecordedRequest(dc.id(), call, session.key.authKey().id(), connectionId));
     CallContext context = new CallContext(dc, session.key, session.id, msgId, connectionId, layer);
     long keyId = session.key.authKey().id();
-    RpcError flood = dc.faults().admit(keyId, call.tlName(), dc.clock().millis());
+    RpcError scripted = dc.faults().takeRpcError(call.tlName());
+    RpcError flood = scripted != null ? scripted : dc.faults().admit(keyId, call.tlName(), dc.clock().millis());
     CompletableFuture<Object> result;
     if (flood != null) {
       result = CompletableFuture.failedFuture(flood);

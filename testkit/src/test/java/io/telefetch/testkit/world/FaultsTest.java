@@ -63,7 +63,7 @@ class FaultsTest {
 
   @AfterEach
   void reset() {
-    dc.faults().clearFloodLimits().closeAfterBytes(-1).down(false);
+    dc.faults().clearFloodLimits().clearRpcErrors().closeAfterBytes(-1).down(false);
     dc.latency(Duration.ZERO);
     dc.rateLimit(0);
     world.clearCorruption();
@@ -92,6 +92,29 @@ class FaultsTest {
     assertThat(part(otherKey, loc(), 0, 4096)).hasSize(4096);
     dc.faults().clearFloodLimits();
     assertThat(part(c, loc(), 0, 4096)).hasSize(4096);
+  }
+
+  @Test
+  void scriptedRpcErrorsAnswerTheNextCallsOfOneMethod() {
+    dc.faults().rpcError("help.getConfig", 303, "USER_MIGRATE_9", 2);
+    for (int i = 0; i < 2; i++) {
+      RpcException e = error(c, new GetConfig());
+      assertThat(e).isInstanceOf(io.telefetch.mtproto.rpc.MigrateException.class);
+      assertThat(e.code()).isEqualTo(303);
+      assertThat(e.errorMessage()).isEqualTo("USER_MIGRATE_9");
+    }
+    assertThat(call(c, new GetConfig())).isNotNull(); // the rule is used up
+    assertThat(part(c, loc(), 0, 4096)).hasSize(4096); // other methods never took it
+
+    dc.faults().rpcError("upload.getFile", 420, "FLOOD_WAIT_1000000000", Integer.MAX_VALUE);
+    for (int i = 0; i < 3; i++) {
+      FloodWaitException e = (FloodWaitException) error(c, new GetFile(false, false, loc(), 0, 4096));
+      assertThat(e.seconds()).isEqualTo(1_000_000_000);
+    }
+    dc.faults().clearRpcErrors();
+    assertThat(part(c, loc(), 0, 4096)).hasSize(4096);
+    assertThatThrownBy(() -> dc.faults().rpcError("help.getConfig", 400, "X", 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
