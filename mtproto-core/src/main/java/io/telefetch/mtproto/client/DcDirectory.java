@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -219,20 +220,31 @@ final class DcDirectory {
     return f;
   }
 
-  /** {@code call}, failed with a TimeoutException (and cancelled) when it has no answer within the resolve timeout. */
+  /**
+   * {@code call}, failed with a TimeoutException when it has no answer within the resolve timeout;
+   * the call is cancelled before the result fails, so whoever sees the failure also sees the
+   * dropped call.
+   */
   private <T> CompletableFuture<T> bounded(CompletableFuture<T> call, String what) {
     long millis = Math.max(1, options.resolveTimeout.toMillis());
     CompletableFuture<T> result = new CompletableFuture<>();
+    AtomicReference<TimeoutException> timedOut = new AtomicReference<>();
     call.whenComplete((v, e) -> {
-      if (e != null) {
+      TimeoutException t = timedOut.get();
+      if (t != null) {
+        result.completeExceptionally(t);
+      } else if (e != null) {
         result.completeExceptionally(e);
       } else {
         result.complete(v);
       }
     });
     CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
-      if (result.completeExceptionally(new TimeoutException(what + ": no answer within " + millis + " ms"))) {
+      if (!call.isDone()) {
+        TimeoutException t = new TimeoutException(what + ": no answer within " + millis + " ms");
+        timedOut.set(t);
         call.cancel(false);
+        result.completeExceptionally(t);
       }
     });
     return result;
