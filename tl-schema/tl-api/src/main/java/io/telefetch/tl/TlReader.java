@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +21,9 @@ import java.util.zip.Inflater;
  * <p>The reader never releases its buffer: the caller that owns the buffer keeps owning it. With
  * {@link Options#zeroCopyThreshold()} set, {@code bytes} values at least that long are returned as
  * retained slices of the buffer (see {@link TlBytes}), which the owner of the decoded object must
- * release. Every malformed input raises {@link TlDecodeException}; nothing else escapes.
+ * release. Every malformed input raises {@link TlDecodeException}; nothing else escapes. When a
+ * read fails, the slices it had already taken are released: a failed decode leaves the buffer as
+ * it found it, whatever the peer sent.
  */
 public final class TlReader {
   /** gzip_packed constructor id. */
@@ -74,6 +77,8 @@ public final class TlReader {
   private final InflateBudget budget;
   /** Whether this reader reads an inflated gzip_packed body (where gzip_packed is refused). */
   private final boolean inflated;
+  /** Zero-copy slices taken by the reads in progress; shared with the readers of gzip bodies. */
+  private final Slices slices;
   private int depth;
   private int currentId;
 
@@ -95,17 +100,50 @@ public final class TlReader {
    * budget}: pass the same budget to every reader that decodes a part of one message.
    */
   public TlReader(ByteBuf in, TlRegistry registry, Options options, InflateBudget budget) {
-    this(in, registry, options, budget, 0, false);
+    this(in, registry, options, budget, 0, false, new Slices());
   }
 
   private TlReader(ByteBuf in, TlRegistry registry, Options options, InflateBudget budget,
-      int depth, boolean inflated) {
+      int depth, boolean inflated, Slices slices) {
     this.in = in;
     this.registry = registry;
     this.options = options;
     this.budget = Objects.requireNonNull(budget, "budget");
     this.depth = depth;
     this.inflated = inflated;
+    this.slices = slices;
+  }
+
+  /**
+   * The zero-copy slices handed out since the outermost read in progress began. A read that fails
+   * releases those it took (the object that would have owned them never reaches anyone); once the
+   * outermost read succeeds they belong to its result and are forgotten.
+   */
+  private static final class Slices {
+    private final List<TlBytes> taken = new ArrayList<>();
+    private int open;
+
+    int enter() {
+      open++;
+      return taken.size();
+    }
+
+    void exit(int mark, boolean succeeded) {
+      open--;
+      if (!succeeded) {
+        for (int i = taken.size() - 1; i >= mark; i--) {
+          taken.remove(i).release();
+        }
+      } else if (open == 0) {
+        taken.clear();
+      }
+    }
+
+    void add(TlBytes slice) {
+      if (open > 0) {
+        taken.add(slice);
+      }
+    }
   }
 
   /** The buffer being read (owned by the caller). */
@@ -202,6 +240,15 @@ public final class TlReader {
 
   /** Reads a TL {@code bytes}; a retained slice when zero-copy applies (see {@link TlBytes}). */
   public TlBytes readBytes() {
+    TlBytes result = readBytesUntracked();
+    if (result.isSlice()) {
+      slices.add(result);
+    }
+    return result;
+  }
+
+  /** Reads a TL {@code bytes} that the caller releases itself, whatever happens later. */
+  private TlBytes readBytesUntracked() {
     int len = readLength();
     TlBytes result;
     if (len == 0) {
@@ -219,6 +266,18 @@ public final class TlReader {
 
   /** Reads a boxed object of any type (gzip_packed is inflated transparently). */
   public TlObject readObject() {
+    int mark = slices.enter();
+    boolean succeeded = false;
+    try {
+      TlObject o = readObjectUnguarded();
+      succeeded = true;
+      return o;
+    } finally {
+      slices.exit(mark, succeeded);
+    }
+  }
+
+  private TlObject readObjectUnguarded() {
     int id = readInt();
     if (id == GZIP_PACKED_ID) {
       return readPacked(in.readerIndex() - 4, TlReader::readObject);
@@ -251,13 +310,20 @@ public final class TlReader {
 
   /** Reads a boxed object and checks it is a {@code type}. */
   public <T> T readObject(Class<T> type) {
-    int start = in.readerIndex();
-    TlObject o = readObject();
-    if (!type.isInstance(o)) {
-      throw new TlDecodeException(
-          "expected " + type.getSimpleName() + ", got " + o.tlName(), o.constructorId(), start);
+    int mark = slices.enter();
+    boolean succeeded = false;
+    try {
+      int start = in.readerIndex();
+      TlObject o = readObject();
+      if (!type.isInstance(o)) {
+        throw new TlDecodeException(
+            "expected " + type.getSimpleName() + ", got " + o.tlName(), o.constructorId(), start);
+      }
+      succeeded = true;
+      return type.cast(o);
+    } finally {
+      slices.exit(mark, succeeded);
     }
-    return type.cast(o);
   }
 
   /**
@@ -273,12 +339,22 @@ public final class TlReader {
    *     budget runs out, or the inflated value holds another gzip_packed
    */
   public <T> T readUnpacked(Function<TlReader, T> body) {
-    if (in.readableBytes() >= 4 && in.getIntLE(in.readerIndex()) == GZIP_PACKED_ID) {
-      int start = in.readerIndex();
-      in.skipBytes(4);
-      return readPacked(start, body);
+    int mark = slices.enter();
+    boolean succeeded = false;
+    try {
+      T value;
+      if (in.readableBytes() >= 4 && in.getIntLE(in.readerIndex()) == GZIP_PACKED_ID) {
+        int start = in.readerIndex();
+        in.skipBytes(4);
+        value = readPacked(start, body);
+      } else {
+        value = body.apply(this);
+      }
+      succeeded = true;
+      return value;
+    } finally {
+      slices.exit(mark, succeeded);
     }
-    return body.apply(this);
   }
 
   /** Reads a gzip_packed whose constructor id (at {@code start}) was just read. */
@@ -292,9 +368,9 @@ public final class TlReader {
     if (depth + 1 > options.maxDepth()) {
       throw new TlDecodeException("nesting deeper than " + options.maxDepth(), GZIP_PACKED_ID, start);
     }
-    ByteBuf inflatedBody = inflate(readBytes(), start);
+    ByteBuf inflatedBody = inflate(readBytesUntracked(), start);
     try {
-      return body.apply(new TlReader(inflatedBody, registry, options, budget, depth + 1, true));
+      return body.apply(new TlReader(inflatedBody, registry, options, budget, depth + 1, true, slices));
     } catch (TlDecodeException e) {
       throw new TlDecodeException("inside gzip_packed: " + e.getMessage(), GZIP_PACKED_ID, start, e);
     } finally {
@@ -481,12 +557,7 @@ public final class TlReader {
 
   /** A boxed vector of boxed objects, each checked to be a {@code type}. */
   public <T> List<T> readObjectVector(Class<T> type) {
-    int n = readVectorHeader(4);
-    Object[] a = new Object[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = readObject(type);
-    }
-    return list(a);
+    return readElements(readVectorHeader(4), r -> r.readObject(type));
   }
 
   /** A boxed vector with a custom element reader. */
@@ -500,11 +571,18 @@ public final class TlReader {
   }
 
   private <T> List<T> readElements(int n, Function<TlReader, T> element) {
-    Object[] a = new Object[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = element.apply(this);
+    int mark = slices.enter();
+    boolean succeeded = false;
+    try {
+      Object[] a = new Object[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = element.apply(this);
+      }
+      succeeded = true;
+      return list(a);
+    } finally {
+      slices.exit(mark, succeeded);
     }
-    return list(a);
   }
 
   @SuppressWarnings("unchecked")
