@@ -31,6 +31,7 @@ import io.telefetch.mtproto.session.SeqNo;
 import io.telefetch.mtproto.transport.QuickAck;
 import io.telefetch.mtproto.transport.TransportFrame;
 import io.telefetch.mtproto.transport.TransportPipeline;
+import io.telefetch.tl.InflateBudget;
 import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.TlDecodeException;
 import io.telefetch.tl.TlMethod;
@@ -126,6 +127,8 @@ public final class MtprotoConnection implements AutoCloseable {
   private final EventLoop loop;
   private final TlRegistry registry = TlRegistry.standard();
   private final TlReader.Options readerOptions;
+  /** What the gzip_packed values of the packet being decoded may still inflate to, together. */
+  private InflateBudget inflateBudget;
   private final CompletableFuture<MtprotoConnection> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final String name;
@@ -164,6 +167,7 @@ public final class MtprotoConnection implements AutoCloseable {
     this.msgIds = new MsgIdGenerator(options.clock);
     this.msgIds.setOffsetMillis(options.timeOffsetMillis);
     this.readerOptions = TlReader.Options.DEFAULT.withZeroCopyThreshold(Math.max(1, options.zeroCopyThreshold));
+    this.inflateBudget = InflateBudget.of(readerOptions.maxInflatedSize());
     this.authKey = options.authKey;
     this.salt = options.serverSalt;
     this.sessionId = options.random.nextLong();
@@ -885,6 +889,7 @@ public final class MtprotoConnection implements AutoCloseable {
     }
     Envelope.Plaintext p = Envelope.decrypt(authKey, Direction.SERVER_TO_CLIENT, packet);
     Envelope.checkFromServer(p, sessionId, msgIds.serverTimeMillis(), replay);
+    inflateBudget = InflateBudget.of(readerOptions.maxInflatedSize()); // one for the whole packet
     onMessage(p.msgId(), p.seqNo(), p.body(), false);
   }
 
@@ -904,7 +909,7 @@ public final class MtprotoConnection implements AutoCloseable {
         onContainer(body);
       }
       case RPC_RESULT -> onRpcResult(body);
-      default -> onServiceMessage(msgId, new TlReader(body, registry, readerOptions).readObject());
+      default -> onServiceMessage(msgId, new TlReader(body, registry, readerOptions, inflateBudget).readObject());
     }
   }
 
@@ -951,36 +956,25 @@ public final class MtprotoConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Completes {@code p} from the result of its rpc_result: gzip_packed is inflated by TlReader
+   * within this packet's budget (and may not hold another gzip_packed); rpc_error may be packed
+   * too.
+   */
   private void decodeResult(Pending p, ByteBuf body) {
-    int resultId = body.getIntLE(body.readerIndex());
-    if (resultId == RPC_ERROR) {
-      p.fail(readRpcError(body));
-      return;
-    }
-    ByteBuf source = body;
-    ByteBuf inflated = null;
-    try {
-      if (resultId == TlReader.GZIP_PACKED_ID) {
-        body.skipBytes(4);
-        TlBytes packed = new TlReader(body, registry, TlReader.Options.DEFAULT).readBytes();
-        inflated = Unpooled.wrappedBuffer(Gzip.inflate(packed.toByteArray(), readerOptions.maxInflatedSize()));
-        source = inflated;
-        if (source.readableBytes() >= 4 && source.getIntLE(source.readerIndex()) == RPC_ERROR) {
-          p.fail(readRpcError(source));
-          return;
-        }
+    new TlReader(body, registry, readerOptions, inflateBudget).readUnpacked(reader -> {
+      ByteBuf in = reader.buffer();
+      if (in.readableBytes() >= 4 && in.getIntLE(in.readerIndex()) == RPC_ERROR) {
+        p.fail(readRpcError(reader));
+      } else {
+        p.succeed(p.method.readResult(reader));
       }
-      p.succeed(p.method.readResult(new TlReader(source, registry, readerOptions)));
-    } finally {
-      if (inflated != null) {
-        inflated.release();
-      }
-    }
+      return null;
+    });
   }
 
-  private RpcException readRpcError(ByteBuf body) {
-    io.telefetch.tl.mtproto.RpcError err = new TlReader(body, registry, TlReader.Options.DEFAULT)
-        .readObject(io.telefetch.tl.mtproto.RpcError.class);
+  private RpcException readRpcError(TlReader reader) {
+    io.telefetch.tl.mtproto.RpcError err = reader.readObject(io.telefetch.tl.mtproto.RpcError.class);
     RpcException e = RpcException.of(err.errorCode(), err.errorMessage());
     if (e.code() == 303 || e.code() == 420 || e.code() >= 500 || e.code() < 0) {
       LOG.debug("{}: {}", name, e.getMessage());
@@ -1193,7 +1187,7 @@ public final class MtprotoConnection implements AutoCloseable {
 
   private void onPlainMessage(ByteBuf packet) {
     ByteBuf data = Envelope.openPlain(packet, new long[1]);
-    TlObject response = new TlReader(data, registry, TlReader.Options.DEFAULT).readObject();
+    TlObject response = ClientKeyExchange.decodeAnswer(data); // no gzip_packed before a key exists
     ClientKeyExchange.Step step = exchange.onResponse(response);
     if (step instanceof ClientKeyExchange.Send next) {
       sendPlain(next.request());
@@ -1203,28 +1197,6 @@ public final class MtprotoConnection implements AutoCloseable {
       salt = done.serverSalt();
       msgIds.setOffsetMillis(done.timeOffsetMillis());
       becomeReady();
-    }
-  }
-
-  /** Inflates gzip_packed content with a cap. */
-  static final class Gzip {
-    private Gzip() {}
-
-    static byte[] inflate(byte[] packed, int cap) {
-      try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed))) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-          if (out.size() + n > cap) {
-            throw new TlDecodeException("gzip_packed inflates past " + cap + " bytes", TlReader.GZIP_PACKED_ID, 0);
-          }
-          out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
-      } catch (IOException e) {
-        throw new TlDecodeException("corrupt gzip_packed: " + e.getMessage(), TlReader.GZIP_PACKED_ID, 0, e);
-      }
     }
   }
 }

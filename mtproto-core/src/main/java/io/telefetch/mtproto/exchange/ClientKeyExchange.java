@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.exchange;
 
+import io.netty.buffer.ByteBuf;
 import io.telefetch.mtproto.crypto.AesKeyIv;
 import io.telefetch.mtproto.crypto.AuthKey;
 import io.telefetch.mtproto.crypto.CryptoCheckException;
@@ -173,6 +174,19 @@ public final class ClientKeyExchange {
   /** Whether the exchange failed; it then never produces a key. */
   public boolean isFailed() {
     return state == State.FAILED;
+  }
+
+  /**
+   * Decodes the data of the server's unencrypted answer for {@link #onResponse}. gzip_packed is
+   * refused anywhere in it (see {@link io.telefetch.tl.TlReader.Options#PLAIN}): a server without
+   * any key must not make the client inflate anything.
+   *
+   * @param data the message data, read from its reader index; not released here (the caller owns
+   *     it)
+   * @throws KeyExchangeException ({@link Reason#MALFORMED}) if it does not decode
+   */
+  public static TlObject decodeAnswer(ByteBuf data) {
+    return Messages.decodePlain(data, "the server's unencrypted answer");
   }
 
   /**

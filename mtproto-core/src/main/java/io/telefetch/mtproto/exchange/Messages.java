@@ -11,6 +11,7 @@ import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.TlDecodeException;
 import io.telefetch.tl.TlObject;
 import io.telefetch.tl.TlReader;
+import io.telefetch.tl.TlRegistry;
 import io.telefetch.tl.TlWriter;
 
 /** TL encoding, envelope decryption and nonce checks shared by both machines. */
@@ -43,7 +44,7 @@ final class Messages {
       if (buf.readableBytes() >= 4 && buf.getIntLE(0) == TlReader.GZIP_PACKED_ID) {
         throw new KeyExchangeException(Reason.MALFORMED, what + " is gzip_packed");
       }
-      T value = new TlReader(buf).readObject(type);
+      T value = new TlReader(buf, TlRegistry.standard(), TlReader.Options.PLAIN).readObject(type);
       if (exact && buf.isReadable()) {
         throw new KeyExchangeException(Reason.MALFORMED,
             what + " is followed by " + buf.readableBytes() + " unexpected bytes");
@@ -53,6 +54,22 @@ final class Messages {
       throw new KeyExchangeException(Reason.MALFORMED, what + " does not decode", e);
     } finally {
       buf.release();
+    }
+  }
+
+  /**
+   * Decodes the data of an unencrypted message of the key exchange with {@link
+   * TlReader.Options#PLAIN}: no gzip_packed anywhere (nothing of the exchange is ever packed, and
+   * this runs before any key exists), and the standard depth limit.
+   *
+   * @param data read from its reader index; not released here
+   * @throws KeyExchangeException ({@link Reason#MALFORMED}) if it does not decode
+   */
+  static TlObject decodePlain(ByteBuf data, String what) {
+    try {
+      return new TlReader(data, TlRegistry.standard(), TlReader.Options.PLAIN).readObject();
+    } catch (TlDecodeException e) {
+      throw new KeyExchangeException(Reason.MALFORMED, what + " does not decode: " + e.getMessage(), e);
     }
   }
 

@@ -16,6 +16,7 @@ import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.TlDecodeException;
 import io.telefetch.tl.TlObject;
 import io.telefetch.tl.TlReader;
+import io.telefetch.tl.TlRegistry;
 import io.telefetch.tl.mtproto.ClientDHInnerData;
 import io.telefetch.tl.mtproto.DhGenFail;
 import io.telefetch.tl.mtproto.DhGenOk;
@@ -155,6 +156,18 @@ public final class ServerKeyExchange {
   /** Whether the exchange ended: with a key, with {@code dh_gen_fail} or with a bad request. */
   public boolean isFinished() {
     return state == State.DONE || state == State.FAILED;
+  }
+
+  /**
+   * Decodes the data of a client's unencrypted request for {@link #handle}. gzip_packed is refused
+   * anywhere in it (see {@link TlReader.Options#PLAIN}).
+   *
+   * @param data the message data, read from its reader index; not released here (the caller owns
+   *     it)
+   * @throws KeyExchangeException ({@link Reason#MALFORMED}) if it does not decode
+   */
+  public static TlObject decodeRequest(ByteBuf data) {
+    return Messages.decodePlain(data, "the client's unencrypted request");
   }
 
   /**
@@ -348,7 +361,7 @@ public final class ServerKeyExchange {
   private static PQInnerDataDc decodeLegacyInnerData(byte[] data) {
     ByteBuf buf = Unpooled.wrappedBuffer(data);
     try {
-      TlReader reader = new TlReader(buf);
+      TlReader reader = new TlReader(buf, TlRegistry.standard(), TlReader.Options.PLAIN);
       reader.readInt(); // the constructor id, already checked
       return new PQInnerDataDc(reader.readBytes(), reader.readBytes(), reader.readBytes(),
           reader.readInt128(), reader.readInt128(), reader.readInt256(), NO_DC);

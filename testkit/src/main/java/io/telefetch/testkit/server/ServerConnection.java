@@ -159,7 +159,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private void onPlain(ByteBuf packet) {
     long[] id = new long[1];
     ByteBuf data = Envelope.openPlain(packet, id);
-    TlObject request = new TlReader(data, registry, TlReader.Options.DEFAULT).readObject();
+    TlObject request = ServerKeyExchange.decodeRequest(data); // no gzip_packed in plain messages
     if (exchange == null || exchange.isFinished()) {
       exchange = dc.newKeyExchange();
     }
