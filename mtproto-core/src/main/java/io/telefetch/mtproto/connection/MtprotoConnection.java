@@ -151,6 +151,12 @@ public final class MtprotoConnection implements AutoCloseable {
   private static final int BAD_SERVER_SALT = 0xedab447b;
   /** Pending acks kept at most while they cannot be sent; older ones are forgotten. */
   static final int MAX_PENDING_ACKS = 4 * 8192;
+  /**
+   * Internal notices without an answer (msgs_state_info, msg_resend_req) waiting to be sent at
+   * most; more are dropped (the server asks again), so a server that stops reading while it keeps
+   * asking cannot grow the send queue.
+   */
+  static final int MAX_QUEUED_NOTICES = 1024;
   /** Notices outside the time window accepted in a row to resync the clock. */
   static final int MAX_SKEWED_NOTICES = 3;
   /** Messages per outgoing container (the protocol allows 1024). */
@@ -204,6 +210,7 @@ public final class MtprotoConnection implements AutoCloseable {
   private final ArrayDeque<Long> acks = new ArrayDeque<>();
   private final List<FutureSalt> futureSalts = new ArrayList<>();
   private int containerSweepAt = CONTAINER_SWEEP_MIN;
+  private int queuedNotices;
   private boolean flushScheduled;
   private boolean saltsRequested;
   private ScheduledFuture<?> ackTimer;
@@ -580,11 +587,27 @@ public final class MtprotoConnection implements AutoCloseable {
       p.timer = loop.schedule(() -> timeout(p), p.timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     queue.add(p);
+    if (p.kind == Kind.NOTICE) {
+      queuedNotices++;
+    }
     scheduleFlush();
   }
 
-  /** Queues an internal message: a query with an answer, or a notice without one. */
+  /** Takes the head of the send queue, keeping the count of queued notices. */
+  private Pending pollQueue() {
+    Pending p = queue.poll();
+    if (p != null && p.kind == Kind.NOTICE) {
+      queuedNotices--;
+    }
+    return p;
+  }
+
+  /** Queues an internal message: a query with an answer, or a notice without one (bounded, see {@link #MAX_QUEUED_NOTICES}). */
   private void enqueueInternal(TlObject message, Kind kind, boolean contentRelated, Duration timeout) {
+    if (kind == Kind.NOTICE && queuedNotices >= MAX_QUEUED_NOTICES) {
+      LOG.debug("{}: {} notices wait to be sent already: dropping {}", name, queuedNotices, message.tlName());
+      return;
+    }
     TlMethod<?> method = message instanceof TlMethod<?> m ? m : new ServiceMessage(message);
     enqueue(new Pending(method, serialize(message), kind, contentRelated, timeout, new CompletableFuture<>()));
   }
@@ -657,20 +680,20 @@ public final class MtprotoConnection implements AutoCloseable {
       while (!queue.isEmpty() && batch.size() < MAX_CONTAINER_MESSAGES) {
         Pending p = queue.peek();
         if (p.done) {
-          queue.poll();
+          pollQueue();
           continue;
         }
         try {
           wrapFirstCall(p);
         } catch (RuntimeException e) {
-          queue.poll();
+          pollQueue();
           p.fail(e); // the wrapper could not be applied or serialized: this call fails, not the queue
           continue;
         }
         if (!batch.isEmpty() && bytes + p.body.length + 16 > budget) {
           break;
         }
-        queue.poll();
+        pollQueue();
         batch.add(p);
         bytes += p.body.length + 16;
       }
@@ -757,6 +780,16 @@ public final class MtprotoConnection implements AutoCloseable {
   /** Number of containers remembered for resends (tests). */
   int trackedContainers() {
     return onLoop(containers::size);
+  }
+
+  /** Messages of any kind waiting in the send queue (tests). */
+  int queuedMessages() {
+    return onLoop(queue::size);
+  }
+
+  /** Acknowledgements waiting to be sent (tests). */
+  int pendingAcks() {
+    return onLoop(acks::size);
   }
 
   /** Number of messages waiting for an answer (tests). */
@@ -944,6 +977,7 @@ public final class MtprotoConnection implements AutoCloseable {
     all.addAll(queue);
     pending.clear();
     queue.clear();
+    queuedNotices = 0;
     containers.clear();
     acks.clear();
     exchange = null;

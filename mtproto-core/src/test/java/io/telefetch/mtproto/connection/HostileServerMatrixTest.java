@@ -403,6 +403,53 @@ class HostileServerMatrixTest {
     }
   }
 
+  /**
+   * Row: server stops reading, and meanwhile floods requests that want an answer or an ack
+   * (msgs_state_req): the answers (msgs_state_info) and acks waiting to be sent stay bounded.
+   */
+  @Test
+  void aServerThatStopsReadingButFloodsRequestsCannotGrowTheSendQueue() throws Exception {
+    try (FakeDc dc = new FakeDc()) {
+      CountDownLatch floodDone = new CountDownLatch(1);
+      MtprotoConnection c = connect(options(dc).maxQueuedBytes(4L << 20).gzipThreshold(Integer.MAX_VALUE)
+          .updateListener(u -> floodDone.countDown()));
+      try {
+        c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS);
+        FakeDc.Peer peer = dc.peer();
+        peer.run(() -> peer.autoRead(false));
+        Random random = new Random(5);
+        List<CompletableFuture<Boolean>> fill = new ArrayList<>();
+        for (int i = 0; i < 80 && c.queuedCalls() == 0; i++) { // until the socket is full and calls wait
+          byte[] part = new byte[256 << 10];
+          random.nextBytes(part);
+          fill.add(c.invoke(new SaveFilePart(2, i, TlBytes.wrap(part)), Duration.ofSeconds(60)));
+          Thread.sleep(5);
+        }
+        Await.until(() -> c.queuedCalls() > 0, 5, TimeUnit.SECONDS);
+        int flood = 40_000;
+        peer.run(() -> {
+          for (int batch = 0; batch < flood / 1000; batch++) {
+            List<byte[]> bodies = new ArrayList<>();
+            List<Boolean> related = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+              bodies.add(peer.bytes(new io.telefetch.tl.mtproto.MsgsStateReq(List.of((long) i << 2))));
+              related.add(true);
+            }
+            peer.writePacket(peer.packet(peer.nextId(false), peer.seq.next(false), peer.container(bodies, related, new ArrayList<>())));
+          }
+          peer.send(peer.bytes(new UpdateShort(new UpdateConfig(), 1)), true); // behind the flood
+        });
+        assertThat(floodDone.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.queuedMessages()).as("messages waiting to be sent")
+            .isLessThanOrEqualTo(c.queuedCalls() + MtprotoConnection.MAX_QUEUED_NOTICES + 4);
+        assertThat(c.pendingAcks()).as("acks waiting to be sent").isLessThanOrEqualTo(MtprotoConnection.MAX_PENDING_ACKS);
+        assertThat(c.isOpen()).isTrue();
+      } finally {
+        c.close();
+      }
+    }
+  }
+
   /** Row: updates flood, with a listener that is stuck meanwhile. */
   @Test
   void anUpdatesFloodStaysWithinTheQueueBoundAndSignalsTheGap() throws Exception {
