@@ -782,6 +782,11 @@ public final class MtprotoConnection implements AutoCloseable {
     return onLoop(containers::size);
   }
 
+  /** Whether the channel accepts writes now (tests of backpressure). */
+  boolean writable() {
+    return channel.isWritable();
+  }
+
   /** Messages of any kind waiting in the send queue (tests). */
   int queuedMessages() {
     return onLoop(queue::size);
