@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.telefetch.mtproto.crypto.DhChecks;
 import io.telefetch.mtproto.exchange.KeyExchangeException;
+import io.telefetch.mtproto.exchange.ScriptedPeer;
 import io.telefetch.mtproto.exchange.ServerKeyExchange;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.rpc.ResendLimitException;
@@ -52,6 +54,8 @@ import io.telefetch.tl.mtproto.ResPQ;
 import io.telefetch.tl.mtproto.RpcAnswerDropped;
 import io.telefetch.tl.mtproto.RpcAnswerDroppedRunning;
 import io.telefetch.tl.mtproto.RpcAnswerUnknown;
+import io.telefetch.tl.mtproto.ReqDHParams;
+import io.telefetch.tl.mtproto.ServerDHInnerData;
 import io.telefetch.tl.mtproto.ServerDHParamsOk;
 import io.telefetch.tl.mtproto.SetClientDHParams;
 import java.nio.ByteBuffer;
@@ -62,6 +66,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -89,9 +94,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that the connection closes or the call fails with a typed error within a bound, that nothing
  * from the bad message reaches a caller, and (where a peer could drive it) that memory stays
  * bounded. Rows about the receive checks of single packets (msg_key, length, padding, session,
- * msg_id parity/time/replay, seqno parity) live in {@link ConnectionReceiveChecksTest}; rows of
- * the key exchange that need a forged encrypted answer (dh_prime, g, g_a) in
- * {@code ClientKeyExchangeTest}; gzip bombs elsewhere.
+ * msg_id parity/time/replay, seqno parity) live in {@link ConnectionReceiveChecksTest} (same
+ * FakeDc, same assertions, one parameterized case per check); the unknown RSA fingerprint of the
+ * server's own key in {@code ConnectionBehaviourTest#connectRefusesAServerWithAnUntrustedKey};
+ * gzip bombs with the gzip code. The forged key-exchange answers (dh_prime, g, g_a, inner nonce)
+ * come from an attacker holding the server's RSA key ({@code ScriptedPeer}).
  */
 class HostileServerMatrixTest {
   private static NioEventLoopGroup group;
@@ -676,34 +683,84 @@ class HostileServerMatrixTest {
     return TlBytes.wrap(a);
   }
 
-  static Stream<Arguments> hostileExchanges() {
-    return Stream.of(
-        Arguments.of("resPQ with another nonce", KeyExchangeException.Reason.NONCE_MISMATCH, (UnaryOperator<TlObject>) o ->
-            o instanceof ResPQ r ? new ResPQ(flip(r.nonce()), r.serverNonce(), r.pq(), r.serverPublicKeyFingerprints()) : o),
-        Arguments.of("resPQ with only unknown fingerprints", KeyExchangeException.Reason.UNKNOWN_FINGERPRINT,
-            (UnaryOperator<TlObject>) o ->
-                o instanceof ResPQ r ? new ResPQ(r.nonce(), r.serverNonce(), r.pq(), List.of(42L, -7L)) : o),
-        Arguments.of("resPQ with a prime pq", KeyExchangeException.Reason.BAD_PQ, (UnaryOperator<TlObject>) o ->
-            o instanceof ResPQ r ? new ResPQ(r.nonce(), r.serverNonce(),
-                TlBytes.wrap(java.math.BigInteger.valueOf(2147483647L).toByteArray()), r.serverPublicKeyFingerprints()) : o),
-        Arguments.of("server_DH_params_ok with another server_nonce", KeyExchangeException.Reason.NONCE_MISMATCH,
-            (UnaryOperator<TlObject>) o ->
-                o instanceof ServerDHParamsOk p ? new ServerDHParamsOk(p.nonce(), flip(p.serverNonce()), p.encryptedAnswer()) : o),
-        Arguments.of("server_DH_params_ok with a corrupt answer", KeyExchangeException.Reason.HASH_MISMATCH,
-            (UnaryOperator<TlObject>) o ->
-                o instanceof ServerDHParamsOk p ? new ServerDHParamsOk(p.nonce(), p.serverNonce(), flip(p.encryptedAnswer())) : o),
-        Arguments.of("dh_gen_ok with a wrong new_nonce_hash1", KeyExchangeException.Reason.NEW_NONCE_HASH,
-            (UnaryOperator<TlObject>) o ->
-                o instanceof DhGenOk ok ? new DhGenOk(ok.nonce(), ok.serverNonce(), flip(ok.newNonceHash1())) : o));
+  private static byte[] unsigned(java.math.BigInteger v) {
+    byte[] b = v.toByteArray();
+    return b[0] == 0 && b.length > 1 ? Arrays.copyOfRange(b, 1, b.length) : b;
   }
 
-  /** Rows: nonce / server_nonce / new_nonce_hash mismatch, unknown RSA fingerprint, bad pq. */
+  /**
+   * Replaces the server_DH_inner_data inside server_DH_params_ok, re-encrypted with the tmp key an
+   * attacker holding the server's RSA key learns from req_DH_params.
+   */
+  private static Function<FakeDc, UnaryOperator<TlObject>> forgeInner(UnaryOperator<ServerDHInnerData> change) {
+    return dc -> {
+      ScriptedPeer attacker = new ScriptedPeer(FakeDc.rsaKey());
+      return o -> {
+        if (!(o instanceof ServerDHParamsOk ok)) {
+          return o;
+        }
+        ReqDHParams req = null;
+        for (TlObject r : dc.plainRequests) {
+          req = r instanceof ReqDHParams q ? q : req;
+        }
+        attacker.decryptPqInnerData(req);
+        return attacker.withInnerData(ok, change.apply(attacker.decryptServerDhInnerData(ok)));
+      };
+    };
+  }
+
+  private static Function<FakeDc, UnaryOperator<TlObject>> forgeGroup(java.math.BigInteger prime, int g,
+      java.math.BigInteger ga) {
+    return forgeInner(inner -> new ServerDHInnerData(inner.nonce(), inner.serverNonce(), g,
+        TlBytes.wrap(unsigned(prime)), ga == null ? inner.gA() : TlBytes.wrap(unsigned(ga)), inner.serverTime()));
+  }
+
+  private static Function<FakeDc, UnaryOperator<TlObject>> always(UnaryOperator<TlObject> tamper) {
+    return dc -> tamper;
+  }
+
+  static Stream<Arguments> hostileExchanges() {
+    java.math.BigInteger prime = DhChecks.KNOWN_DH_PRIME;
+    return Stream.of(
+        Arguments.of("dh_prime not a safe prime", KeyExchangeException.Reason.BAD_DH_PARAMS,
+            forgeGroup(prime.add(java.math.BigInteger.valueOf(6)), 3, null)),
+        Arguments.of("dh_prime of 2047 bits", KeyExchangeException.Reason.BAD_DH_PARAMS,
+            forgeGroup(java.math.BigInteger.ONE.shiftLeft(2047).subtract(java.math.BigInteger.ONE), 3, null)),
+        Arguments.of("g that does not suit the prime", KeyExchangeException.Reason.BAD_DH_PARAMS, forgeGroup(prime, 8, null)),
+        Arguments.of("g_a = 1", KeyExchangeException.Reason.BAD_DH_VALUE, forgeGroup(prime, 3, java.math.BigInteger.ONE)),
+        Arguments.of("g_a = p - 1", KeyExchangeException.Reason.BAD_DH_VALUE,
+            forgeGroup(prime, 3, prime.subtract(java.math.BigInteger.ONE))),
+        Arguments.of("g_a below 2^1984", KeyExchangeException.Reason.BAD_DH_VALUE,
+            forgeGroup(prime, 3, java.math.BigInteger.ONE.shiftLeft(1984).subtract(java.math.BigInteger.ONE))),
+        Arguments.of("server_DH_inner_data with another nonce", KeyExchangeException.Reason.NONCE_MISMATCH,
+            forgeInner(inner -> new ServerDHInnerData(flip(inner.nonce()), inner.serverNonce(), inner.g(),
+                inner.dhPrime(), inner.gA(), inner.serverTime()))),
+        Arguments.of("resPQ with another nonce", KeyExchangeException.Reason.NONCE_MISMATCH, always(o ->
+            o instanceof ResPQ r ? new ResPQ(flip(r.nonce()), r.serverNonce(), r.pq(), r.serverPublicKeyFingerprints()) : o)),
+        Arguments.of("resPQ with only unknown fingerprints", KeyExchangeException.Reason.UNKNOWN_FINGERPRINT,
+            always(o ->
+                o instanceof ResPQ r ? new ResPQ(r.nonce(), r.serverNonce(), r.pq(), List.of(42L, -7L)) : o)),
+        Arguments.of("resPQ with a prime pq", KeyExchangeException.Reason.BAD_PQ, always(o ->
+            o instanceof ResPQ r ? new ResPQ(r.nonce(), r.serverNonce(),
+                TlBytes.wrap(java.math.BigInteger.valueOf(2147483647L).toByteArray()), r.serverPublicKeyFingerprints()) : o)),
+        Arguments.of("server_DH_params_ok with another server_nonce", KeyExchangeException.Reason.NONCE_MISMATCH,
+            always(o ->
+                o instanceof ServerDHParamsOk p ? new ServerDHParamsOk(p.nonce(), flip(p.serverNonce()), p.encryptedAnswer()) : o)),
+        Arguments.of("server_DH_params_ok with a corrupt answer", KeyExchangeException.Reason.HASH_MISMATCH,
+            always(o ->
+                o instanceof ServerDHParamsOk p ? new ServerDHParamsOk(p.nonce(), p.serverNonce(), flip(p.encryptedAnswer())) : o)),
+        Arguments.of("dh_gen_ok with a wrong new_nonce_hash1", KeyExchangeException.Reason.NEW_NONCE_HASH,
+            always(o ->
+                o instanceof DhGenOk ok ? new DhGenOk(ok.nonce(), ok.serverNonce(), flip(ok.newNonceHash1())) : o)));
+  }
+
+  /** Rows: bad DH prime / g / g_a, nonce / server_nonce / new_nonce_hash mismatch, unknown RSA fingerprint, bad pq. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostileExchanges")
   void aHostileKeyExchangeFailsConnectWithATypedError(String what, KeyExchangeException.Reason reason,
-      UnaryOperator<TlObject> tamper) throws Exception {
+      Function<FakeDc, UnaryOperator<TlObject>> tamper) throws Exception {
     try (FakeDc dc = new FakeDc()) {
-      dc.plainAnswers = tamper;
+      dc.plainAnswers = tamper.apply(dc);
       CompletableFuture<MtprotoConnection> f = MtprotoConnection.connect(dc.options(group).build());
       assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(KeyExchangeException.class)
           .satisfies(e -> assertThat(((KeyExchangeException) e).reason()).isEqualTo(reason));
