@@ -141,6 +141,12 @@ class ConnectionReceiveChecksTest {
       java.nio.ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, msgIdAt(System.currentTimeMillis() - 310_000));
       return peer.packet(peer.nextId(false), peer.seq.next(false), c);
     }));
+    cases.add(Arguments.of("msg_id 35 s ahead inside a valid container", Reason.MSG_ID_TIME, (BadPacket) (peer, call) -> {
+      List<Long> ids = new ArrayList<>();
+      byte[] c = peer.container(List.of(answer(peer, call)), List.of(true), ids);
+      java.nio.ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, msgIdAt(System.currentTimeMillis() + 35_000));
+      return peer.packet(peer.nextId(false), peer.seq.next(false), c);
+    }));
     // msg_seqno: only what no Telegram server sends (see MtprotoConnection)
     cases.add(Arguments.of("rpc_result with an even seqno", Reason.SEQ_NO,
         (BadPacket) (peer, call) -> peer.packet(peer.nextId(true), peer.seq.next(false), answer(peer, call))));
