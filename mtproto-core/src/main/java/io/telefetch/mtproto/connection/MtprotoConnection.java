@@ -135,6 +135,14 @@ import org.slf4j.LoggerFactory;
  * else is rejected like a failed receive check ({@link MessageRejectedException.Reason#SEQ_NO}).
  * The order of seqnos is not checked (the server never promises it to clients).
  *
+ * <p>Ids we never sent: a {@code rpc_result} (or {@code rpc_answer_*}) for an unknown, dropped,
+ * timed-out or already answered request is dropped unread; {@code msgs_ack}, {@code
+ * bad_msg_notification}, {@code bad_server_salt}, {@code msgs_state_info}, {@code future_salts},
+ * {@code pong} and {@code msg_resend_req} naming ids this connection does not track are ignored:
+ * no resend, no salt or clock change, no call completed. {@code msg_detailed_info} and {@code
+ * msg_new_detailed_info} only make us acknowledge the answer id, or ask for it once (bounded like
+ * every notice).
+ *
  * <p>Clock skew: as the official description allows, a {@code bad_msg_notification} 16/17 or a
  * {@code bad_server_salt} about a message we really sent is accepted even when its msg_id is
  * outside the 300 s / 30 s window: the clock is synced from it and the message resent. At most
