@@ -1090,7 +1090,8 @@ public final class MtprotoConnection implements AutoCloseable {
 
   /**
    * Whether {@code body} is a bad_msg_notification 16/17 or a bad_server_salt about a message we
-   * sent and still track: the only messages accepted outside the msg_id time window.
+   * sent and still track: the only messages accepted outside the msg_id time window. Reads
+   * {@code body} without moving its indexes; the caller keeps owning it.
    */
   private boolean isClockNotice(ByteBuf body) {
     int at = body.readerIndex();
@@ -1159,6 +1160,10 @@ public final class MtprotoConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * An rpc_result: completes the waiting call, if any. {@code body} (from the constructor id on) is
+   * read, not released: the caller owns it; a zero-copy result retains it through its own view.
+   */
   private void onRpcResult(ByteBuf body) {
     body.skipBytes(4);
     if (body.readableBytes() < 12) {
