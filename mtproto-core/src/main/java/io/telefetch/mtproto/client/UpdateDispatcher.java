@@ -11,6 +11,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes pushed updates: drops those from CDN DCs, then hands them to the client's own watchers
  * (QR login) and to the user's {@link UpdateListener}. A failing listener is logged, never fatal.
+ *
+ * <p>Called synchronously by each connection's bounded update queue (one update at a time per
+ * connection, see {@link io.telefetch.mtproto.connection.ConnectionOptions.Builder#maxQueuedUpdates}),
+ * so it holds no queue of its own: a slow listener makes the connection drop its oldest updates
+ * and deliver {@code updatesTooLong} instead, never grow memory.
  */
 final class UpdateDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateDispatcher.class);

@@ -41,6 +41,11 @@ public final class ConnectionOptions {
   final Consumer<TlObject> updateListener;
   final UnaryOperator<TlMethod<?>> firstCallWrapper;
   final UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer;
+  final int maxResends;
+  final int maxQueuedRequests;
+  final long maxQueuedBytes;
+  final int maxQueuedUpdates;
+  final long maxQueuedUpdateBytes;
 
   private ConnectionOptions(Builder b) {
     this.address = b.address;
@@ -62,6 +67,11 @@ public final class ConnectionOptions {
     this.updateListener = b.updateListener;
     this.firstCallWrapper = b.firstCallWrapper;
     this.pipelineCustomizer = b.pipelineCustomizer;
+    this.maxResends = b.maxResends;
+    this.maxQueuedRequests = b.maxQueuedRequests;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.maxQueuedUpdates = b.maxQueuedUpdates;
+    this.maxQueuedUpdateBytes = b.maxQueuedUpdateBytes;
   }
 
   public static Builder builder(SocketAddress address) {
@@ -92,6 +102,11 @@ public final class ConnectionOptions {
     b.updateListener = updateListener;
     b.firstCallWrapper = firstCallWrapper;
     b.pipelineCustomizer = pipelineCustomizer;
+    b.maxResends = maxResends;
+    b.maxQueuedRequests = maxQueuedRequests;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.maxQueuedUpdates = maxQueuedUpdates;
+    b.maxQueuedUpdateBytes = maxQueuedUpdateBytes;
     return b;
   }
 
@@ -110,6 +125,22 @@ public final class ConnectionOptions {
   public Duration callTimeout() {
     return callTimeout;
   }
+
+  /** How many times one message may be resent before its call fails (see {@link Builder#maxResends}). */
+  public int maxResends() {
+    return maxResends;
+  }
+
+  /** Default of {@link Builder#maxResends(int)}. */
+  public static final int DEFAULT_MAX_RESENDS = 5;
+  /** Default of {@link Builder#maxQueuedRequests(int)}. */
+  public static final int DEFAULT_MAX_QUEUED_REQUESTS = 4096;
+  /** Default of {@link Builder#maxQueuedBytes(long)}: 32 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 32L << 20;
+  /** Default of {@link Builder#maxQueuedUpdates(int)}. */
+  public static final int DEFAULT_MAX_QUEUED_UPDATES = 1024;
+  /** Default of {@link Builder#maxQueuedUpdateBytes(long)}: 32 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_UPDATE_BYTES = 32L << 20;
 
   /** Builds {@link ConnectionOptions}. */
   public static final class Builder {
@@ -132,6 +163,11 @@ public final class ConnectionOptions {
     private Consumer<TlObject> updateListener = u -> {};
     private UnaryOperator<TlMethod<?>> firstCallWrapper = UnaryOperator.identity();
     private UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer = UnaryOperator.identity();
+    private int maxResends = DEFAULT_MAX_RESENDS;
+    private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private int maxQueuedUpdates = DEFAULT_MAX_QUEUED_UPDATES;
+    private long maxQueuedUpdateBytes = DEFAULT_MAX_QUEUED_UPDATE_BYTES;
 
     private Builder(SocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
@@ -222,7 +258,11 @@ public final class ConnectionOptions {
       return this;
     }
 
-    /** Receives updates the server pushes on this connection (default: ignored). Called on the callback executor. */
+    /**
+     * Receives updates the server pushes on this connection (default: ignored). Called on the
+     * callback executor, one update at a time in the order received, through a bounded queue (see
+     * {@link #maxQueuedUpdates(int)}). Updates never hold zero-copy buffers.
+     */
     public Builder updateListener(Consumer<TlObject> listener) {
       this.updateListener = Objects.requireNonNull(listener);
       return this;
@@ -241,6 +281,73 @@ public final class ConnectionOptions {
      */
     public Builder pipelineCustomizer(UnaryOperator<io.netty.channel.ChannelPipeline> customizer) {
       this.pipelineCustomizer = Objects.requireNonNull(customizer);
+      return this;
+    }
+
+    /**
+     * How many times one message may be sent again after the server rejected it (bad_server_salt,
+     * bad_msg_notification 16/17/20/32/33/48/64, msg_resend_req, new_session_created); the next
+     * rejection fails its call with {@link io.telefetch.mtproto.rpc.ResendLimitException}, so a call
+     * is sent at most {@code maxResends + 1} times. Default {@value ConnectionOptions#DEFAULT_MAX_RESENDS}.
+     */
+    public Builder maxResends(int resends) {
+      if (resends < 0) {
+        throw new IllegalArgumentException("maxResends < 0");
+      }
+      this.maxResends = resends;
+      return this;
+    }
+
+    /**
+     * Backpressure: the most calls accepted but not yet written to the socket (queued while the
+     * channel is not writable, or still on their way to the event loop). A call beyond it fails at
+     * once with {@link io.telefetch.mtproto.rpc.SendQueueFullException}. Default {@value
+     * ConnectionOptions#DEFAULT_MAX_QUEUED_REQUESTS}.
+     */
+    public Builder maxQueuedRequests(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxQueuedRequests < 1");
+      }
+      this.maxQueuedRequests = requests;
+      return this;
+    }
+
+    /**
+     * Backpressure: the most bytes of serialized calls accepted but not yet written to the socket; a
+     * call that would go past it fails at once with {@link io.telefetch.mtproto.rpc.SendQueueFullException}
+     * (a single call larger than this is still accepted when nothing else is queued). Default 32 MiB.
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxQueuedBytes < 1");
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The most updates waiting for the update listener (at least 2). Overflow policy: the oldest
+     * waiting updates are dropped and a single {@code updatesTooLong} takes their place at the head
+     * of the queue, which tells the listener to fetch what it missed (updates.getDifference), as
+     * Telegram itself does. Default {@value ConnectionOptions#DEFAULT_MAX_QUEUED_UPDATES}.
+     */
+    public Builder maxQueuedUpdates(int updates) {
+      if (updates < 2) {
+        throw new IllegalArgumentException("maxQueuedUpdates < 2");
+      }
+      this.maxQueuedUpdates = updates;
+      return this;
+    }
+
+    /**
+     * The most bytes (as received) of updates waiting for the update listener; overflow as for
+     * {@link #maxQueuedUpdates(int)}. Default 32 MiB.
+     */
+    public Builder maxQueuedUpdateBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxQueuedUpdateBytes < 1");
+      }
+      this.maxQueuedUpdateBytes = bytes;
       return this;
     }
 

@@ -3,7 +3,9 @@ package io.telefetch.mtproto.connection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,8 +23,10 @@ import io.telefetch.mtproto.crypto.MtprotoCrypto.Direction;
 import io.telefetch.mtproto.exchange.ClientKeyExchange;
 import io.telefetch.mtproto.exchange.KeyExchangeException;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
+import io.telefetch.mtproto.rpc.ResendLimitException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.mtproto.rpc.RpcTimeoutException;
+import io.telefetch.mtproto.rpc.SendQueueFullException;
 import io.telefetch.mtproto.session.Envelope;
 import io.telefetch.mtproto.session.MessageRejectedException;
 import io.telefetch.mtproto.session.MsgIdGenerator;
@@ -68,6 +72,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
@@ -102,12 +107,67 @@ import org.slf4j.LoggerFactory;
  * least one second more than an interval); when a ping gets no pong within the same delay and
  * nothing at all arrived from the server meanwhile, the connection is considered dead and closed. The same tick rotates the server salt from the future salts fetched
  * with {@code get_future_salts}.
+ *
+ * <p>Bounds a hostile server cannot push past (each a {@link ConnectionOptions} value): a message
+ * is resent at most {@code maxResends} times, then its call fails with {@link
+ * ResendLimitException}; calls not yet written to the socket (the channel is not writable, e.g. the
+ * server stopped reading) are limited in number and bytes, beyond which new calls fail at once with
+ * {@link SendQueueFullException}, and writing resumes when the channel becomes writable again;
+ * updates wait for the listener in a bounded queue whose overflow drops the oldest and puts one
+ * {@code updatesTooLong} in their place; pending acks are capped at {@value #MAX_PENDING_ACKS} (the
+ * oldest are forgotten: acks are best effort).
+ *
+ * <p>Buffer ownership: zero-copy {@code bytes} slices are made only for the result of a call that
+ * a caller waits for, and then belong to that caller. Everything else the server sends (service
+ * messages, updates, answers to unknown, dropped or already answered requests) is decoded with
+ * copies or not decoded at all, so nothing unsolicited can pin pooled memory. A result that fails
+ * to decode half-way releases whatever slices it had already made.
+ *
+ * <p>Whatever a decoder throws (a {@link TlDecodeException}, but also an Error such as {@link
+ * StackOverflowError} or {@link OutOfMemoryError}), the call whose answer it was completes
+ * exceptionally: with the {@link TlDecodeException} itself (the stream is intact: the connection
+ * stays open), or with a {@link TlDecodeException} whose cause is the Error, in which case the
+ * connection also closes as after a protocol violation and every other waiting call fails with
+ * {@link ConnectionClosedException}.
+ *
+ * <p>msg_seqno of received messages: a content-related message ({@code rpc_result}, {@code
+ * updates}) must carry an odd seqno and a pure service message ({@code msgs_ack}, {@code
+ * msg_container}) an even one, as the official description requires of every sender; anything
+ * else is rejected like a failed receive check ({@link MessageRejectedException.Reason#SEQ_NO}).
+ * The order of seqnos is not checked (the server never promises it to clients).
+ *
+ * <p>Ids we never sent: a {@code rpc_result} (or {@code rpc_answer_*}) for an unknown, dropped,
+ * timed-out or already answered request is dropped unread; {@code msgs_ack}, {@code
+ * bad_msg_notification}, {@code bad_server_salt}, {@code msgs_state_info}, {@code future_salts},
+ * {@code pong} and {@code msg_resend_req} naming ids this connection does not track are ignored:
+ * no resend, no salt or clock change, no call completed. {@code msg_detailed_info} and {@code
+ * msg_new_detailed_info} only make us acknowledge the answer id, or ask for it once (bounded like
+ * every notice).
+ *
+ * <p>Clock skew: as the official description allows, a {@code bad_msg_notification} 16/17 or a
+ * {@code bad_server_salt} about a message we really sent is accepted even when its msg_id is
+ * outside the 300 s / 30 s window: the clock is synced from it and the message resent. At most
+ * {@value #MAX_SKEWED_NOTICES} such notices in a row are accepted (the count restarts with any
+ * message inside the window); another is rejected as {@link MessageRejectedException.Reason#MSG_ID_TIME}.
  */
 public final class MtprotoConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtprotoConnection.class);
   private static final int MSG_CONTAINER = 0x73f1f8dc;
   private static final int RPC_RESULT = 0xf35c6d01;
   private static final int RPC_ERROR = 0x2144ca19;
+  private static final int MSGS_ACK = 0x62d6b459;
+  private static final int BAD_MSG_NOTIFICATION = 0xa7eff811;
+  private static final int BAD_SERVER_SALT = 0xedab447b;
+  /** Pending acks kept at most while they cannot be sent; older ones are forgotten. */
+  static final int MAX_PENDING_ACKS = 4 * 8192;
+  /**
+   * Internal notices without an answer (msgs_state_info, msg_resend_req) waiting to be sent at
+   * most; more are dropped (the server asks again), so a server that stops reading while it keeps
+   * asking cannot grow the send queue.
+   */
+  static final int MAX_QUEUED_NOTICES = 1024;
+  /** Notices outside the time window accepted in a row to resync the clock. */
+  static final int MAX_SKEWED_NOTICES = 3;
   /** Messages per outgoing container (the protocol allows 1024). */
   static final int MAX_CONTAINER_MESSAGES = 1020;
   /** Bytes of message bodies per outgoing container (a larger single message goes alone). */
@@ -129,6 +189,8 @@ public final class MtprotoConnection implements AutoCloseable {
   private final TlReader.Options readerOptions;
   /** What the gzip_packed values of the packet being decoded may still inflate to, together. */
   private InflateBudget inflateBudget;
+  /** For everything but a waiting call's result: never zero-copy, so nothing unsolicited holds a buffer. */
+  private final TlReader.Options copyingOptions;
   private final CompletableFuture<MtprotoConnection> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final String name;
@@ -139,6 +201,15 @@ public final class MtprotoConnection implements AutoCloseable {
   private volatile long salt;
   /** Set once the connection is closing: no frame is processed and nothing is sent any more. */
   private volatile boolean closing;
+  /** Calls and bytes accepted by invoke and not yet written (backpressure; any thread). */
+  private final AtomicInteger queuedCalls = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  /** Updates waiting for the listener; guarded by itself. */
+  private final ArrayDeque<QueuedUpdate> updates = new ArrayDeque<>();
+  private long updateBytes;
+  private boolean updatesDraining;
+  private int updatesHighWater;
+  private long updatesDropped;
 
   // ---- state confined to the event loop
   private final MsgIdGenerator msgIds;
@@ -147,9 +218,10 @@ public final class MtprotoConnection implements AutoCloseable {
   private final LongObjectHashMap<Pending> pending = new LongObjectHashMap<>();
   private final LongObjectHashMap<long[]> containers = new LongObjectHashMap<>();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final List<Long> acks = new ArrayList<>();
+  private final ArrayDeque<Long> acks = new ArrayDeque<>();
   private final List<FutureSalt> futureSalts = new ArrayList<>();
   private int containerSweepAt = CONTAINER_SWEEP_MIN;
+  private int queuedNotices;
   private boolean flushScheduled;
   private boolean saltsRequested;
   private ScheduledFuture<?> ackTimer;
@@ -159,6 +231,7 @@ public final class MtprotoConnection implements AutoCloseable {
   private ClientKeyExchange exchange;
   private Throwable closeCause;
   private long lastReadNanos = System.nanoTime();
+  private int skewedNotices;
 
   private MtprotoConnection(ConnectionOptions options, Channel channel) {
     this.options = options;
@@ -168,6 +241,7 @@ public final class MtprotoConnection implements AutoCloseable {
     this.msgIds.setOffsetMillis(options.timeOffsetMillis);
     this.readerOptions = TlReader.Options.DEFAULT.withZeroCopyThreshold(Math.max(1, options.zeroCopyThreshold));
     this.inflateBudget = InflateBudget.of(readerOptions.maxInflatedSize());
+    this.copyingOptions = readerOptions.withZeroCopyThreshold(Integer.MAX_VALUE);
     this.authKey = options.authKey;
     this.salt = options.serverSalt;
     this.sessionId = options.random.nextLong();
@@ -287,6 +361,11 @@ public final class MtprotoConnection implements AutoCloseable {
    *
    * <p>Results holding zero-copy {@code bytes} (see {@link ConnectionOptions.Builder#zeroCopyThreshold})
    * belong to the caller, who releases them with {@link TlObjects#releaseSlices}.
+   *
+   * <p>Backpressure: when the connection already holds its maximum of unsent calls or bytes (see
+   * {@link ConnectionOptions.Builder#maxQueuedRequests}), the future fails at once with {@link
+   * SendQueueFullException} and nothing is sent. A call the server keeps rejecting fails with
+   * {@link ResendLimitException} after {@link ConnectionOptions.Builder#maxResends} resends.
    */
   public <R> CompletableFuture<R> invoke(TlMethod<R> method, Duration timeout) {
     CompletableFuture<R> result = new CompletableFuture<>();
@@ -297,7 +376,13 @@ public final class MtprotoConnection implements AutoCloseable {
       result.completeExceptionally(e);
       return result;
     }
+    if (!reserve(body.length)) {
+      result.completeExceptionally(new SendQueueFullException(name + ": " + options.maxQueuedRequests
+          + " calls or " + options.maxQueuedBytes + " bytes already wait to be sent"));
+      return result;
+    }
     Pending p = new Pending(method, body, Kind.CALL, timeout, result);
+    p.reserved = body.length;
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         execute(() -> cancel(p));
@@ -305,9 +390,32 @@ public final class MtprotoConnection implements AutoCloseable {
     });
     if (!execute(() -> enqueue(p))) {
       // "... is closed": the request never left (the event loop is gone)
+      p.unreserve();
       result.completeExceptionally(new ConnectionClosedException(name + " is closed", null));
     }
     return result;
+  }
+
+  /** Counts a call of {@code size} bytes as queued, unless that goes past the bounds. */
+  private boolean reserve(int size) {
+    int calls = queuedCalls.incrementAndGet();
+    long bytes = queuedBytes.addAndGet(size);
+    if (calls > options.maxQueuedRequests || (bytes > options.maxQueuedBytes && calls > 1)) {
+      queuedCalls.decrementAndGet();
+      queuedBytes.addAndGet(-size);
+      return false;
+    }
+    return true;
+  }
+
+  /** Bytes of calls accepted by {@link #invoke} and not yet written to the channel (tests, metrics). */
+  long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /** Calls accepted by {@link #invoke} and not yet written to the channel (tests, metrics). */
+  int queuedCalls() {
+    return queuedCalls.get();
   }
 
   /** Runs {@code task} on the event loop; false if the loop no longer accepts tasks. */
@@ -406,6 +514,10 @@ public final class MtprotoConnection implements AutoCloseable {
     long msgId;
     ScheduledFuture<?> timer;
     boolean done;
+    /** How many times the server made us send it again. */
+    int resends;
+    /** Bytes counted in {@link #queuedBytes} until first written; -1 when not counted. */
+    int reserved = -1;
 
     Pending(TlMethod<?> method, byte[] body, Kind kind, Duration timeout, CompletableFuture<?> result) {
       this(method, body, kind, true, timeout, result);
@@ -446,10 +558,20 @@ public final class MtprotoConnection implements AutoCloseable {
         return false;
       }
       done = true;
+      unreserve();
       if (timer != null) {
         timer.cancel(false);
       }
       return !result.isDone();
+    }
+
+    /** Stops counting this call as queued (it was written, or it is finished). */
+    void unreserve() {
+      if (reserved >= 0) {
+        queuedCalls.decrementAndGet();
+        queuedBytes.addAndGet(-reserved);
+        reserved = -1;
+      }
     }
   }
 
@@ -477,11 +599,27 @@ public final class MtprotoConnection implements AutoCloseable {
       p.timer = loop.schedule(() -> timeout(p), p.timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     queue.add(p);
+    if (p.kind == Kind.NOTICE) {
+      queuedNotices++;
+    }
     scheduleFlush();
   }
 
-  /** Queues an internal message: a query with an answer, or a notice without one. */
+  /** Takes the head of the send queue, keeping the count of queued notices. */
+  private Pending pollQueue() {
+    Pending p = queue.poll();
+    if (p != null && p.kind == Kind.NOTICE) {
+      queuedNotices--;
+    }
+    return p;
+  }
+
+  /** Queues an internal message: a query with an answer, or a notice without one (bounded, see {@link #MAX_QUEUED_NOTICES}). */
   private void enqueueInternal(TlObject message, Kind kind, boolean contentRelated, Duration timeout) {
+    if (kind == Kind.NOTICE && queuedNotices >= MAX_QUEUED_NOTICES) {
+      LOG.debug("{}: {} notices wait to be sent already: dropping {}", name, queuedNotices, message.tlName());
+      return;
+    }
     TlMethod<?> method = message instanceof TlMethod<?> m ? m : new ServiceMessage(message);
     enqueue(new Pending(method, serialize(message), kind, contentRelated, timeout, new CompletableFuture<>()));
   }
@@ -512,6 +650,7 @@ public final class MtprotoConnection implements AutoCloseable {
       return;
     }
     p.done = true;
+    p.unreserve();
     if (p.timer != null) {
       p.timer.cancel(false);
     }
@@ -533,12 +672,15 @@ public final class MtprotoConnection implements AutoCloseable {
     if (closing || !channel.isActive()) {
       return;
     }
-    while (!queue.isEmpty() || !acks.isEmpty()) {
+    // backpressure: write only while the channel is writable; channelWritabilityChanged resumes
+    while ((!queue.isEmpty() || !acks.isEmpty()) && channel.isWritable()) {
       byte[] ackBody = null;
       if (!acks.isEmpty()) {
         int n = Math.min(acks.size(), MAX_IDS);
-        List<Long> ids = new ArrayList<>(acks.subList(0, n));
-        acks.subList(0, n).clear();
+        List<Long> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          ids.add(acks.poll());
+        }
         ackBody = serialize(new MsgsAck(ids));
       }
       if (acks.isEmpty()) {
@@ -550,20 +692,20 @@ public final class MtprotoConnection implements AutoCloseable {
       while (!queue.isEmpty() && batch.size() < MAX_CONTAINER_MESSAGES) {
         Pending p = queue.peek();
         if (p.done) {
-          queue.poll();
+          pollQueue();
           continue;
         }
         try {
           wrapFirstCall(p);
         } catch (RuntimeException e) {
-          queue.poll();
+          pollQueue();
           p.fail(e); // the wrapper could not be applied or serialized: this call fails, not the queue
           continue;
         }
         if (!batch.isEmpty() && bytes + p.body.length + 16 > budget) {
           break;
         }
-        queue.poll();
+        pollQueue();
         batch.add(p);
         bytes += p.body.length + 16;
       }
@@ -578,6 +720,7 @@ public final class MtprotoConnection implements AutoCloseable {
           Pending p = batch.get(0);
           assignMsgId(p);
           send(p.msgId, seqNo.next(p.contentRelated), p.body);
+          p.unreserve();
         }
         continue;
       }
@@ -599,6 +742,9 @@ public final class MtprotoConnection implements AutoCloseable {
         long containerId = msgIds.next();
         containers.put(containerId, inner);
         send(containerId, seqNo.next(false), container);
+        for (Pending p : batch) {
+          p.unreserve();
+        }
       } finally {
         container.release();
       }
@@ -648,6 +794,21 @@ public final class MtprotoConnection implements AutoCloseable {
     return onLoop(containers::size);
   }
 
+  /** Whether the channel accepts writes now (tests of backpressure). */
+  boolean writable() {
+    return channel.isWritable();
+  }
+
+  /** Messages of any kind waiting in the send queue (tests). */
+  int queuedMessages() {
+    return onLoop(queue::size);
+  }
+
+  /** Acknowledgements waiting to be sent (tests). */
+  int pendingAcks() {
+    return onLoop(acks::size);
+  }
+
   /** Number of messages waiting for an answer (tests). */
   int trackedRequests() {
     return onLoop(pending::size);
@@ -679,6 +840,9 @@ public final class MtprotoConnection implements AutoCloseable {
   }
 
   private void queueAck(long msgId) {
+    if (acks.size() >= MAX_PENDING_ACKS) {
+      acks.poll(); // acks are best effort: the server asks again (msgs_state_req) or resends
+    }
     acks.add(msgId);
     if (acks.size() >= ACK_FLUSH_COUNT) {
       scheduleFlush();
@@ -697,17 +861,29 @@ public final class MtprotoConnection implements AutoCloseable {
     }
   }
 
-  /** Sends the referenced messages again under new msg_ids (a container's contents individually). */
-  private void resend(long badMsgId) {
+  /**
+   * Sends the referenced messages again under new msg_ids (a container's contents individually);
+   * a message already resent {@code maxResends} times fails with {@link ResendLimitException}.
+   */
+  private void resend(long badMsgId, String reason) {
     long[] inner = containers.remove(badMsgId);
     if (inner != null) {
       for (long id : inner) {
-        resend(id);
+        resend(id, reason);
       }
       return;
     }
     Pending p = pending.remove(badMsgId);
     if (p != null && !p.done) {
+      if (p.resends >= options.maxResends) {
+        LOG.warn("{}: {} rejected {} times, last by {}: giving up", name, p.method.tlName(), p.resends + 1, reason);
+        if (p.method instanceof GetFutureSalts) {
+          saltsRequested = false;
+        }
+        p.fail(new ResendLimitException(p.method.tlName(), p.resends + 1, reason));
+        return;
+      }
+      p.resends++;
       p.msgId = 0;
       queue.add(p);
       scheduleFlush();
@@ -759,6 +935,9 @@ public final class MtprotoConnection implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.warn("{}: dropping connection after a malformed message", name, e);
           closeWith(e);
+        } catch (Throwable e) { // an Error from a decoder: close, so that every waiting call completes
+          LOG.warn("{}: dropping connection after an error while reading a message", name, e);
+          closeWith(e);
         } finally {
           frame.release();
         }
@@ -773,6 +952,14 @@ public final class MtprotoConnection implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LOG.debug("{}: {}", name, cause.toString());
       closeWith(cause);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+      if (ctx.channel().isWritable()) {
+        scheduleFlush(); // backpressure: write what waited while the server was not reading
+      }
+      super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -807,6 +994,7 @@ public final class MtprotoConnection implements AutoCloseable {
     all.addAll(queue);
     pending.clear();
     queue.clear();
+    queuedNotices = 0;
     containers.clear();
     acks.clear();
     exchange = null;
@@ -888,19 +1076,54 @@ public final class MtprotoConnection implements AutoCloseable {
       throw new MessageRejectedException(MessageRejectedException.Reason.MALFORMED_PACKET);
     }
     Envelope.Plaintext p = Envelope.decrypt(authKey, Direction.SERVER_TO_CLIENT, packet);
-    Envelope.checkFromServer(p, sessionId, msgIds.serverTimeMillis(), replay);
+    try {
+      Envelope.checkFromServer(p, sessionId, msgIds.serverTimeMillis(), replay);
+      skewedNotices = 0;
+    } catch (MessageRejectedException e) {
+      if (e.reason() != MessageRejectedException.Reason.MSG_ID_TIME || !isClockNotice(p.body())
+          || ++skewedNotices > MAX_SKEWED_NOTICES) {
+        throw e;
+      }
+      // the docs allow these outside the window: adopt the server's clock, then check again
+      LOG.info("{}: server clock differs from ours; syncing from its notice", name);
+      msgIds.syncWith(p.msgId());
+      Envelope.checkFromServer(p, sessionId, msgIds.serverTimeMillis(), replay);
+    }
     inflateBudget = InflateBudget.of(readerOptions.maxInflatedSize()); // one for the whole packet
     onMessage(p.msgId(), p.seqNo(), p.body(), false);
+  }
+
+  /**
+   * Whether {@code body} is a bad_msg_notification 16/17 or a bad_server_salt about a message we
+   * sent and still track: the only messages accepted outside the msg_id time window. Reads
+   * {@code body} without moving its indexes; the caller keeps owning it.
+   */
+  private boolean isClockNotice(ByteBuf body) {
+    int at = body.readerIndex();
+    if (body.readableBytes() < 20) {
+      return false;
+    }
+    int id = body.getIntLE(at);
+    long badMsgId = body.getLongLE(at + 4);
+    if (id == BAD_MSG_NOTIFICATION) {
+      int code = body.getIntLE(at + 16);
+      return (code == 16 || code == 17) && sentByUs(badMsgId);
+    }
+    return id == BAD_SERVER_SALT && body.readableBytes() >= 28 && sentByUs(badMsgId);
   }
 
   private void onMessage(long msgId, int seq, ByteBuf body, boolean inContainer) {
     if (body.readableBytes() < 4) {
       throw new TlDecodeException("message shorter than a constructor id", 0, body.readerIndex());
     }
-    if ((seq & 1) == 1) {
+    int id = body.getIntLE(body.readerIndex());
+    boolean contentRelated = (seq & 1) == 1;
+    if ((id == RPC_RESULT && !contentRelated) || ((id == MSG_CONTAINER || id == MSGS_ACK) && contentRelated)) {
+      throw new MessageRejectedException(MessageRejectedException.Reason.SEQ_NO);
+    }
+    if (contentRelated) {
       queueAck(msgId);
     }
-    int id = body.getIntLE(body.readerIndex());
     switch (id) {
       case MSG_CONTAINER -> {
         if (inContainer) {
@@ -909,7 +1132,14 @@ public final class MtprotoConnection implements AutoCloseable {
         onContainer(body);
       }
       case RPC_RESULT -> onRpcResult(body);
-      default -> onServiceMessage(msgId, new TlReader(body, registry, readerOptions, inflateBudget).readObject());
+      default -> {
+        int size = body.readableBytes();
+        TlObject o = new TlReader(body, registry, copyingOptions, inflateBudget).readObject();
+        if (o instanceof io.telefetch.tl.api.UpdatesType && !contentRelated && id != TlReader.GZIP_PACKED_ID) {
+          throw new MessageRejectedException(MessageRejectedException.Reason.SEQ_NO);
+        }
+        onServiceMessage(msgId, o, size);
+      }
     }
   }
 
@@ -935,6 +1165,10 @@ public final class MtprotoConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * An rpc_result: completes the waiting call, if any. {@code body} (from the constructor id on) is
+   * read, not released: the caller owns it; a zero-copy result retains it through its own view.
+   */
   private void onRpcResult(ByteBuf body) {
     body.skipBytes(4);
     if (body.readableBytes() < 12) {
@@ -943,16 +1177,34 @@ public final class MtprotoConnection implements AutoCloseable {
     long reqMsgId = body.readLongLE();
     Pending p = pending.remove(reqMsgId);
     if (p == null) {
+      // unknown, dropped, timed out or already answered: never decoded, so nothing is retained
       LOG.debug("{}: answer to unknown or dropped request {}", name, reqMsgId);
       return;
     }
+    // Zero-copy slices of this result retain `view` (not tracked, owned here), which holds one
+    // retained slice of the packet. On success the slices belong to the caller; on any failure
+    // the references the half-decoded value took are dropped with the view.
+    CompositeByteBuf view = new CompositeByteBuf(UnpooledByteBufAllocator.DEFAULT, false, 1);
+    boolean decoded = false;
     try {
-      decodeResult(p, body);
+      // explicit indexes: the no-argument retainedSlice() of a leak-aware slice of a pooled slice
+      // starts at the slice's index 0 instead of its reader index (Netty 4.1.138)
+      view.addComponent(true, body.retainedSlice(body.readerIndex(), body.readableBytes()));
+      decodeResult(p, view);
+      decoded = true;
     } catch (TlDecodeException e) {
       p.fail(e); // this answer is unreadable; the stream itself is intact
-    } catch (RuntimeException e) {
-      p.fail(e);
-      throw e;
+    } catch (Throwable e) {
+      // anything else (an Error from a decoder, a bug): the call completes, the connection closes
+      p.fail(new TlDecodeException("answer to " + p.method.tlName() + " could not be decoded: " + e,
+          RPC_RESULT, body.readerIndex(), e));
+      throw new ProtocolViolation("undecodable answer to " + p.method.tlName(), e);
+    } finally {
+      if (decoded) {
+        view.release();
+      } else if (view.refCnt() > 0) {
+        view.release(view.refCnt());
+      }
     }
   }
 
@@ -982,7 +1234,7 @@ public final class MtprotoConnection implements AutoCloseable {
     return e;
   }
 
-  private void onServiceMessage(long msgId, TlObject o) {
+  private void onServiceMessage(long msgId, TlObject o, int size) {
     if (o instanceof Pong pong) {
       Pending p = pending.remove(pong.msgId());
       if (p != null) {
@@ -1001,7 +1253,7 @@ public final class MtprotoConnection implements AutoCloseable {
       if (sentByUs(bad.badMsgId())) {
         salt = bad.newServerSalt();
         msgIds.syncWith(msgId);
-        resend(bad.badMsgId());
+        resend(bad.badMsgId(), "bad_server_salt");
       }
     } else if (o instanceof BadMsgNotification bad) {
       onBadMsg(msgId, bad);
@@ -1011,7 +1263,7 @@ public final class MtprotoConnection implements AutoCloseable {
       // acknowledgements of our messages: nothing to do, answers come separately
     } else if (o instanceof MsgResendReq req) {
       for (long id : req.msgIds()) {
-        resend(id);
+        resend(id, "msg_resend_req");
       }
     } else if (o instanceof MsgsStateReq req) {
       answerStateRequest(msgId, req);
@@ -1023,7 +1275,7 @@ public final class MtprotoConnection implements AutoCloseable {
     } else if (o instanceof io.telefetch.tl.mtproto.DestroySessionOk || o instanceof io.telefetch.tl.mtproto.DestroySessionNone) {
       LOG.debug("{}: {}", name, o);
     } else if (o instanceof io.telefetch.tl.api.UpdatesType update) {
-      deliver(options.callbackExecutor, () -> options.updateListener.accept(update));
+      offerUpdate(update, size);
     } else {
       LOG.debug("{}: ignoring {}", name, o.tlName());
     }
@@ -1050,7 +1302,7 @@ public final class MtprotoConnection implements AutoCloseable {
       LOG.debug("{}: new session from msg {}: resending {} request(s)", name, first, lost.size());
     }
     for (long id : lost) {
-      resend(id);
+      resend(id, "new_session_created");
     }
   }
 
@@ -1098,17 +1350,17 @@ public final class MtprotoConnection implements AutoCloseable {
     switch (bad.errorCode()) {
       case 16, 17, 20 -> {
         msgIds.syncWith(msgId);
-        resend(badId);
+        resend(badId, "bad_msg_notification " + bad.errorCode());
       }
       case 32 -> {
         seqNo.adjust(64); // seqno too low: jump ahead, keep the session (and its pending answers)
-        resend(badId);
+        resend(badId, "bad_msg_notification 32");
       }
       case 33 -> {
         seqNo.adjust(-16); // seqno too high: step back
-        resend(badId);
+        resend(badId, "bad_msg_notification 33");
       }
-      case 48, 64 -> resend(badId);
+      case 48, 64 -> resend(badId, "bad_msg_notification " + bad.errorCode());
       default -> {
         ProtocolViolation e = new ProtocolViolation("bad_msg_notification code " + bad.errorCode() + " for msg " + badId);
         long[] inner = containers.remove(badId);
@@ -1128,6 +1380,104 @@ public final class MtprotoConnection implements AutoCloseable {
 
     ProtocolViolation(String message) {
       super(message);
+    }
+
+    ProtocolViolation(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ updates (bounded)
+
+  /** An update waiting for the listener, with the bytes it took on the wire; a null update is the overflow marker. */
+  private record QueuedUpdate(TlObject update, int size) {
+    boolean marker() {
+      return size < 0;
+    }
+  }
+
+  /**
+   * Queues an update for the listener (event loop). Overflow (more than maxQueuedUpdates or
+   * maxQueuedUpdateBytes): the oldest updates are dropped and one updatesTooLong stands at the head
+   * of the queue in their place, telling the listener to fetch the difference.
+   */
+  private void offerUpdate(TlObject update, int size) {
+    boolean start;
+    synchronized (updates) {
+      updates.addLast(new QueuedUpdate(update, size));
+      updateBytes += size;
+      while (updates.size() > options.maxQueuedUpdates
+          || (updateBytes > options.maxQueuedUpdateBytes && updates.size() > 1)) {
+        boolean hasMarker = updates.peekFirst().marker();
+        if (hasMarker) {
+          updates.pollFirst();
+        }
+        QueuedUpdate dropped = updates.pollFirst();
+        updates.addFirst(new QueuedUpdate(new io.telefetch.tl.api.UpdatesTooLong(), -1));
+        if (dropped == null || dropped.marker()) {
+          break;
+        }
+        updateBytes -= dropped.size();
+        updatesDropped++;
+      }
+      updatesHighWater = Math.max(updatesHighWater, updates.size());
+      start = !updatesDraining;
+      updatesDraining = true;
+    }
+    if (updatesDropped > 0 && (updatesDropped & (updatesDropped - 1)) == 0) {
+      LOG.warn("{}: the update listener is too slow: {} updates dropped (updatesTooLong delivered instead)",
+          name, updatesDropped);
+    }
+    if (start) {
+      deliver(options.callbackExecutor, this::drainUpdates);
+    }
+  }
+
+  /** Hands queued updates to the listener one at a time, in order (callback executor). */
+  private void drainUpdates() {
+    while (true) {
+      QueuedUpdate u;
+      synchronized (updates) {
+        u = updates.pollFirst();
+        if (u == null) {
+          updatesDraining = false;
+          return;
+        }
+        if (!u.marker()) {
+          updateBytes -= u.size();
+        }
+      }
+      try {
+        options.updateListener.accept(u.update());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: update listener failed on {}", name, u.update().tlName(), e);
+      } catch (Error e) {
+        synchronized (updates) {
+          updatesDraining = false;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Updates waiting for the listener now (tests, metrics). */
+  int queuedUpdates() {
+    synchronized (updates) {
+      return updates.size();
+    }
+  }
+
+  /** The most updates that ever waited for the listener at once (tests, metrics). */
+  int queuedUpdatesHighWater() {
+    synchronized (updates) {
+      return updatesHighWater;
+    }
+  }
+
+  /** Updates dropped because the listener was too slow (tests, metrics). */
+  long droppedUpdates() {
+    synchronized (updates) {
+      return updatesDropped;
     }
   }
 

@@ -10,7 +10,12 @@ public final class MessageRejectedException extends SecurityException {
 
   /** Which check failed. */
   public enum Reason {
-    MALFORMED_PACKET, MSG_KEY, LENGTH, PADDING, SESSION_ID, MSG_ID_PARITY, MSG_ID_TIME, REPLAY, AUTH_KEY_ID
+    MALFORMED_PACKET, MSG_KEY, LENGTH, PADDING, SESSION_ID, MSG_ID_PARITY, MSG_ID_TIME, REPLAY, AUTH_KEY_ID,
+    /**
+     * The msg_seqno parity contradicts the message: a content-related message (rpc_result, updates)
+     * with an even seqno, or a pure service message (msgs_ack, msg_container) with an odd one.
+     */
+    SEQ_NO
   }
 
   private final Reason reason;

@@ -135,6 +135,34 @@ class ConnectionReceiveChecksTest {
       java.nio.ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, id);
       return peer.packet(peer.nextId(false), peer.seq.next(false), c);
     }));
+    cases.add(Arguments.of("msg_id 310 s old inside a valid container", Reason.MSG_ID_TIME, (BadPacket) (peer, call) -> {
+      List<Long> ids = new ArrayList<>();
+      byte[] c = peer.container(List.of(answer(peer, call)), List.of(true), ids);
+      java.nio.ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, msgIdAt(System.currentTimeMillis() - 310_000));
+      return peer.packet(peer.nextId(false), peer.seq.next(false), c);
+    }));
+    cases.add(Arguments.of("msg_id 35 s ahead inside a valid container", Reason.MSG_ID_TIME, (BadPacket) (peer, call) -> {
+      List<Long> ids = new ArrayList<>();
+      byte[] c = peer.container(List.of(answer(peer, call)), List.of(true), ids);
+      java.nio.ByteBuffer.wrap(c).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, msgIdAt(System.currentTimeMillis() + 35_000));
+      return peer.packet(peer.nextId(false), peer.seq.next(false), c);
+    }));
+    // msg_seqno: only what no Telegram server sends (see MtprotoConnection)
+    cases.add(Arguments.of("rpc_result with an even seqno", Reason.SEQ_NO,
+        (BadPacket) (peer, call) -> peer.packet(peer.nextId(true), peer.seq.next(false), answer(peer, call))));
+    cases.add(Arguments.of("rpc_result with an even seqno inside a container", Reason.SEQ_NO, (BadPacket) (peer, call) -> {
+      byte[] c = peer.container(List.of(answer(peer, call)), List.of(false), new ArrayList<>());
+      return peer.packet(peer.nextId(false), peer.seq.next(false), c);
+    }));
+    cases.add(Arguments.of("updates with an even seqno", Reason.SEQ_NO, (BadPacket) (peer, call) -> peer.packet(
+        peer.nextId(false), peer.seq.next(false),
+        peer.bytes(new io.telefetch.tl.api.UpdateShort(new io.telefetch.tl.api.UpdateConfig(), 1)))));
+    cases.add(Arguments.of("msgs_ack with an odd seqno", Reason.SEQ_NO, (BadPacket) (peer, call) ->
+        peer.packet(peer.nextId(false), peer.seq.next(true), peer.bytes(new MsgsAck(List.of(call))))));
+    cases.add(Arguments.of("msg_container with an odd seqno", Reason.SEQ_NO, (BadPacket) (peer, call) -> {
+      byte[] c = peer.container(List.of(answer(peer, call)), List.of(true), new ArrayList<>());
+      return peer.packet(peer.nextId(false), peer.seq.next(true), c);
+    }));
     return cases.stream();
   }
 

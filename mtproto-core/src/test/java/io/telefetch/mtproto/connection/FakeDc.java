@@ -98,6 +98,10 @@ final class FakeDc implements AutoCloseable {
   /** Whether to answer the key exchange at all. */
   volatile boolean silent;
   volatile Script script = FakeDc::defaultAnswer;
+  /** Rewrites each key-exchange answer before it is sent (a hostile exchange); identity by default. */
+  volatile UnaryOperator<TlObject> plainAnswers = UnaryOperator.identity();
+  /** Every unencrypted (key-exchange) request received, in order. */
+  final List<TlObject> plainRequests = new CopyOnWriteArrayList<>();
 
   FakeDc() {
     this(UnaryOperator.identity());
@@ -248,6 +252,7 @@ final class FakeDc implements AutoCloseable {
     private void onPlain(ByteBuf packet) {
       ByteBuf data = Envelope.openPlain(packet, new long[1]);
       TlObject request = new TlReader(data, registry, TlReader.Options.DEFAULT).readObject();
+      plainRequests.add(request);
       if (exchange == null) {
         exchange = new ServerKeyExchange(exchangeOptions.apply(ServerKeyExchange.Options.builder(rsaKey())).build());
       }
@@ -262,6 +267,7 @@ final class FakeDc implements AutoCloseable {
         key = r.authKey();
         serverSalt = r.serverSalt();
       });
+      response = plainAnswers.apply(response);
       ByteBuf body = Unpooled.wrappedBuffer(bytes(response));
       try {
         ctx.writeAndFlush(TransportFrame.of(Envelope.plain(ctx.alloc(), ids.nextServer(true), body)));
@@ -385,6 +391,16 @@ final class FakeDc implements AutoCloseable {
     void sendPacket(byte[] packet) {
       writePacket(packet);
       ctx.flush();
+    }
+
+    /** Writes {@code bytes} to the socket as they are, past the transport's framing. */
+    void writeRaw(byte[] bytes) {
+      ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Stops (or resumes) reading from the client: its writes then pile up in the socket buffers. */
+    void autoRead(boolean on) {
+      ctx.channel().config().setAutoRead(on);
     }
 
     /** Writes without flushing, so several packets leave in one TCP segment. */

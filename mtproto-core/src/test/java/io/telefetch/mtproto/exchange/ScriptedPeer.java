@@ -19,19 +19,20 @@ import java.util.Arrays;
 /**
  * An attacker who holds the server's RSA private key, or a misbehaving client: it sees through
  * the encryption of the exchange so that tests can read and forge the inner data of either side.
+ * Public for the connection-level hostile-server tests.
  */
-final class ScriptedPeer {
+public final class ScriptedPeer {
 
   private final RsaPrivateKey key;
   private final SecureRandom random = ExchangeFixtures.seeded(99);
   private AesKeyIv tmpKey;
 
-  ScriptedPeer(RsaPrivateKey key) {
+  public ScriptedPeer(RsaPrivateKey key) {
     this.key = key;
   }
 
   /** Decrypts the {@code p_q_inner_data} of a {@code req_DH_params} and learns its tmp key. */
-  PQInnerData decryptPqInnerData(ReqDHParams request) {
+  public PQInnerData decryptPqInnerData(ReqDHParams request) {
     byte[] padded = RsaPad.decrypt(request.encryptedData().toByteArray(), key);
     PQInnerData inner = Messages.decode(padded, PQInnerData.class, false, "p_q_inner_data");
     TlBytes newNonce = inner instanceof PQInnerDataDc dc
@@ -46,7 +47,7 @@ final class ScriptedPeer {
     tmpKey = ExchangeCrypto.tmpAesKeyIv(newNonce, serverNonce);
   }
 
-  ServerDHInnerData decryptServerDhInnerData(ServerDHParamsOk answer) {
+  public ServerDHInnerData decryptServerDhInnerData(ServerDHParamsOk answer) {
     return Messages.decryptInnerData(
         answer.encryptedAnswer(), tmpKey, ServerDHInnerData.class, "server_DH_inner_data");
   }
@@ -57,7 +58,7 @@ final class ScriptedPeer {
   }
 
   /** {@code answer} with its inner data replaced by {@code inner}, properly encrypted. */
-  ServerDHParamsOk withInnerData(ServerDHParamsOk answer, ServerDHInnerData inner) {
+  public ServerDHParamsOk withInnerData(ServerDHParamsOk answer, ServerDHInnerData inner) {
     return new ServerDHParamsOk(answer.nonce(), answer.serverNonce(),
         TlBytes.wrap(envelope(ExchangeFixtures.encode(inner))));
   }
