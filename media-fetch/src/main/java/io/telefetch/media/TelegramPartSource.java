@@ -84,6 +84,12 @@ final class TelegramPartSource implements PartSource {
     return cdn != null;
   }
 
+  /** Closes the file-transfer connections parts currently go to (the stall watchdog's remedy). */
+  CompletableFuture<Void> reconnect() {
+    Cdn c = cdn;
+    return c != null ? client.cdn(c.dcId()).reconnect() : client.dc(dc).reconnect();
+  }
+
   /**
    * Fetches the part; its hashes are requested now, alongside the part, when it will be verified.
    * The returned bytes belong to the caller (see {@link #bridge}).
