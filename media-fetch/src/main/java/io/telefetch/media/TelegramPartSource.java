@@ -102,6 +102,8 @@ final class TelegramPartSource implements PartSource {
     upstream.whenComplete((b, e) -> {
       if (e == null) {
         hashes.done(offset, limit); // verified when that applies: its windows are no longer needed
+      } else {
+        hashes.failed(offset);
       }
     });
     return bridge(upstream);

@@ -133,6 +133,12 @@ public final class Faults {
     return this;
   }
 
+  /** Connections not yet black-holed stay healthy (those already black-holed stay so). */
+  public Faults clearBlackholes() {
+    blackholes.clear();
+    return this;
+  }
+
   /** Calls swallowed by {@link #blackhole} so far. */
   public long swallowedCalls() {
     return swallowed.get();

@@ -61,5 +61,9 @@ class BlackholeFaultTest {
       assertThat(((NearestDc) healthy.invoke(new GetNearestDc()).join()).thisDc())
           .as("another connection is not affected").isEqualTo(1);
     }
+    faults.blackhole("help.getNearestDc", 5).clearBlackholes();
+    try (MtprotoConnection fresh = connect(Duration.ofSeconds(20))) {
+      assertThat(fresh.invoke(new GetNearestDc()).join()).as("after clearBlackholes").isNotNull();
+    }
   }
 }
