@@ -138,7 +138,7 @@ final class FileHashes {
   /**
    * Completes with the windows inside {@code [offset, end)} once they cover it entirely: waiting
    * for requests in flight, then asking {@code requester} for what is still missing. Fails with the
-   * on-demand request's error, or IllegalStateException when the server gives no hash for a byte or
+   * on-demand request's error, or HashUnavailableException when the server gives no hash for a byte or
    * a window straddles the part.
    */
   CompletableFuture<List<FileHash>> covering(long offset, long end, Requester requester) {
@@ -159,7 +159,7 @@ final class FileHashes {
         return CompletableFuture.completedFuture(new ArrayList<>(windows.subMap(offset, end).values()));
       }
       if (calls > MAX_CALLS) {
-        return CompletableFuture.failedFuture(new IllegalStateException("server gave no hash for offset " + missing));
+        return CompletableFuture.failedFuture(new HashUnavailableException(missing, "server gave no hash for offset " + missing));
       }
       wait = inFlightCovering(missing);
       if (wait == null) {
@@ -183,7 +183,7 @@ final class FileHashes {
         progress = mine.generation() != generation || firstUncoveredOrEnd(offset, end) != missing;
       }
       if (!progress) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no file hash covers offset " + missing));
+        return CompletableFuture.failedFuture(new HashUnavailableException(missing, "no file hash covers offset " + missing));
       }
       return step(offset, end, requester, calls + 1);
     });
@@ -321,7 +321,7 @@ final class FileHashes {
         return pos;
       }
       if (e.getKey() < offset) {
-        throw new IllegalStateException("hash window at " + e.getKey() + " straddles part " + offset
+        throw new HashUnavailableException(offset, "hash window at " + e.getKey() + " straddles part " + offset
             + ": use a part size that is a multiple of the hash window");
       }
       pos = e.getKey() + e.getValue().limit();

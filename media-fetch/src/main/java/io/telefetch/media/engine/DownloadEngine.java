@@ -231,16 +231,18 @@ public final class DownloadEngine {
       lastProgressMillis = clock.millis();
       consecutiveStalls = 0;
       if (error == null && data.length() > plan.partSize()) {
+        int n = data.length();
         data.release();
-        error = new IllegalStateException("part " + part + ": " + data.length() + " bytes for a " + plan.partSize() + "-byte request");
+        error = new BadPartException(part, n, n + " bytes for a " + plan.partSize() + "-byte request");
       }
       if (error == null && data.length() < plan.partSize()) {
         long end = plan.endPart();
         boolean lastPlanned = end >= 0 && part == end - 1;
         boolean coversWanted = data.length() >= plan.skipOf(part) + plan.wantedOf(part);
         if (!(lastPlanned && coversWanted) && end >= 0) {
+          int n = data.length();
           data.release();
-          error = new IllegalStateException("part " + part + " ended early: " + data.length() + " bytes, file is shorter than its size");
+          error = new BadPartException(part, n, "ended early: " + n + " bytes, the file is shorter than its size");
         } else if (end < 0 && (eofPart < 0 || part < eofPart)) {
           eofPart = part; // end of file detected by a short reply
         }
