@@ -234,9 +234,10 @@ public final class FetchOptions {
     /**
      * The stall watchdog: when parts are in flight and none is answered for {@code timeout} (of the
      * {@link #clock}), the download abandons those requests, reconnects the connections they went
-     * out on and asks again; after {@link #maxRetries} stalls in a row it fails with {@link
-     * io.telefetch.media.engine.DownloadStalledException}. Default 30 s; {@link Duration#ZERO}
-     * turns it off.
+     * out on and asks again; each stall doubles the timeout (a slow link is not a dead one), and
+     * four times the slowest part seen counts if longer. After {@link #maxRetries} stalls in a row it
+     * fails with {@link io.telefetch.media.engine.DownloadStalledException}. Default 30 s; {@link
+     * Duration#ZERO} turns it off.
      */
     public Builder stallTimeout(Duration timeout) {
       if (Objects.requireNonNull(timeout).isNegative()) {

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * <p>Thread-safe: callbacks may arrive on any thread; state changes are serialised on this object.
  */
 public final class DownloadEngine {
+  /** The stall timeout doubles after each stall, up to this. */
+  private static final long MAX_STALL_TIMEOUT_MILLIS = 10 * 60_000;
   private final PartPlan plan;
   private final PartSource source;
   private final PartSink sink;
@@ -58,6 +60,7 @@ public final class DownloadEngine {
   private long epochStart;
   private double epochRate;
   private long stallTimeoutMillis;
+  private long slowestPartMillis;
   private int maxStalls;
   private Supplier<CompletableFuture<Void>> onStall;
   private long lastProgressMillis;
@@ -88,10 +91,12 @@ public final class DownloadEngine {
 
   /**
    * Arms the stall watchdog (before {@link #start()}): when {@link #checkStall()} finds requests in
-   * flight and nothing answered for {@code timeout} (of the engine's clock), it abandons those
-   * requests, runs {@code onStall} (e.g. reconnecting the connections they were sent on) and asks
-   * for the same parts again once that completes. After {@code maxStalls} stalls in a row without
-   * progress the download fails with {@link DownloadStalledException}.
+   * flight and nothing answered for {@code timeout} (of the engine's clock; or for four times the
+   * slowest part seen, if longer), it abandons those requests, runs {@code onStall} (e.g.
+   * reconnecting the connections they were sent on) and asks for the same parts again once that
+   * completes. Each stall doubles the timeout (up to 10 minutes) so that a slow link is not taken
+   * for a dead one. After {@code maxStalls} stalls in a row without progress the download fails
+   * with {@link DownloadStalledException}.
    */
   public synchronized DownloadEngine watchdog(java.time.Duration timeout, int maxStalls,
       Supplier<CompletableFuture<Void>> onStall) {
@@ -120,12 +125,14 @@ public final class DownloadEngine {
     Supplier<CompletableFuture<Void>> action;
     synchronized (this) {
       if (finished || stallTimeoutMillis == 0 || inFlight.isEmpty()
-          || clock.millis() - lastProgressMillis < stallTimeoutMillis) {
+          || clock.millis() - lastProgressMillis < Math.max(stallTimeoutMillis, 4 * slowestPartMillis)) {
         return false;
       }
       stalls++;
+      // a slow link is not a dead one: wait twice as long before the next verdict
+      stallTimeoutMillis = Math.min(MAX_STALL_TIMEOUT_MILLIS, stallTimeoutMillis * 2);
       if (++consecutiveStalls > maxStalls) {
-        finish(new DownloadStalledException(consecutiveStalls - 1, stallTimeoutMillis));
+        finish(new DownloadStalledException(consecutiveStalls - 1, stallTimeoutMillis / 2));
         return true;
       }
       // abandon the unanswered requests: a late answer finds them gone and is released
@@ -277,6 +284,7 @@ public final class DownloadEngine {
   }
 
   private void observeLatency(long millis) {
+    slowestPartMillis = Math.max(slowestPartMillis, millis);
     double l = Math.max(1, millis);
     bestLatencyMillis = Math.min(bestLatencyMillis, l);
     latencyEwma = latencyEwma == 0 ? l : latencyEwma * 0.8 + l * 0.2;
