@@ -226,8 +226,8 @@ class DiskSafetyTest {
   @Test
   void theStateFileHoldsNoIdsAndIsOwnerOnly(@TempDir Path dir) throws Exception {
     Path target = dir.resolve("secret.bin");
-    // stop after 6 MiB of data: the partial and state files stay behind
-    FailingFileIo io = new FailingFileIo(6L * MIB, p -> p.getFileName().toString().endsWith(".part"));
+    // stop after 10 MiB of data: the partial file and the state saved at 8 MiB stay behind
+    FailingFileIo io = new FailingFileIo(10L * MIB, p -> p.getFileName().toString().endsWith(".part"));
     failure(fetcher(FetchOptions.builder().fileIo(io)).download(file()).toPath(target));
     Path state = dir.resolve("secret.bin.part.state");
     String text = Files.readString(state, StandardCharsets.ISO_8859_1);
@@ -238,9 +238,14 @@ class DiskSafetyTest {
         .isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret.bin.part"),
         LinkOption.NOFOLLOW_LINKS))).isEqualTo("rw-------");
-    // and the resume still works from it
-    Path done = fetcher(FetchOptions.builder()).download(file()).toPath(target).get(60, TimeUnit.SECONDS);
+    // and the resume still works from it, with a new file reference (not part of the identity)
+    world.expireFileReferences();
+    MediaFile refreshed = file();
+    long before = cluster.dc(1).recorder().count("upload.getFile");
+    Path done = fetcher(FetchOptions.builder()).download(refreshed).toPath(target).get(60, TimeUnit.SECONDS);
     assertThat(Sha.of(done)).isEqualTo(expectedSha());
+    assertThat(cluster.dc(1).recorder().count("upload.getFile") - before).as("resumed, not restarted")
+        .isLessThanOrEqualTo(24 - 8);
   }
 
   @Test
