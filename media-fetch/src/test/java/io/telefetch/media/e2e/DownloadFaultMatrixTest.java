@@ -3,6 +3,7 @@ package io.telefetch.media.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telefetch.media.DownloadIOException;
+import io.telefetch.media.DownloadRequest;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
@@ -74,7 +75,7 @@ class DownloadFaultMatrixTest {
   enum Fault {
     DROPS, TRANSPORT_404, TRANSPORT_429, SESSION_RESET, SALT_CHANGE, FLOOD_WAIT_SHORT, FLOOD_WAIT_LONG,
     FILE_REFERENCE_EXPIRED, DC_DOWN_THEN_UP, CORRUPT_PART, CDN_FILE_TOKEN_INVALID, DISK_FULL,
-    CORRUPTED_SAVED_BYTES_THEN_RESUME
+    CORRUPTED_SAVED_BYTES_THEN_RESUME, STALLED_CONNECTION
   }
 
   private static TestCluster cluster;
@@ -117,7 +118,7 @@ class DownloadFaultMatrixTest {
   @AfterEach
   void healAll() {
     for (DcServer dc : cluster.dcs()) {
-      dc.faults().closeAfterBytes(-1).clearFloodLimits().down(false);
+      dc.faults().closeAfterBytes(-1).clearFloodLimits().clearBlackholes().down(false);
     }
     world.clearCorruption();
   }
@@ -233,6 +234,12 @@ class DownloadFaultMatrixTest {
         watcher = healAfterServing(dc2, 5L * MIB);
       }
       case CDN_FILE_TOKEN_INVALID -> listener = strike(() -> world.revokeCdnToken(cdnDoc));
+      case STALLED_CONNECTION -> {
+        // the next download connection to get a part never answers again (StallWatchdogTest drives
+        // the same with a test clock; here a short real timeout)
+        faults.blackhole("upload.getFile", 1);
+        options.stallTimeout(Duration.ofSeconds(1));
+      }
       case DISK_FULL -> options.fileIo(new FailingFileIo(6L * MIB, p -> true));
       case CORRUPTED_SAVED_BYTES_THEN_RESUME -> {
         // a first run dies at 10 MiB (its .part stops growing), a byte of a saved part flips, the next run resumes
@@ -246,8 +253,10 @@ class DownloadFaultMatrixTest {
     }
     long cdnBefore = cluster.cdnDc().orElseThrow().recorder().count("upload.getCdnFile");
     Throwable error;
+    DownloadRequest request;
     try {
-      error = run(MediaFetcher.create(client, options.build()).download(file).withProgress(listener).toPath(target));
+      request = MediaFetcher.create(client, options.build()).download(file).withProgress(listener);
+      error = run(request.toPath(target));
     } finally {
       if (watcher != null) {
         watcher.interrupt();
@@ -282,6 +291,7 @@ class DownloadFaultMatrixTest {
         assertThat(offsets).as("the intact saved parts were not").doesNotContain(0L, 2L * MIB, 4L * MIB);
       }
       case DC_DOWN_THEN_UP -> assertThat(sleeps.get()).as("backed off while the DC was down").isPositive();
+      case STALLED_CONNECTION -> assertThat(request.stalls()).as("the watchdog fired").isPositive();
       default -> { }
     }
     outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
