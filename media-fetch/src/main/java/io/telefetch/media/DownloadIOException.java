@@ -18,6 +18,8 @@ public final class DownloadIOException extends IOException {
     LINK,
     /** The path exists and is a directory, a FIFO, a device... */
     NOT_A_REGULAR_FILE,
+    /** A partial or state file left by another user (someone could read or steer the download). */
+    NOT_OWNED,
     /** Reading, writing, syncing, renaming or deleting failed. */
     IO
   }

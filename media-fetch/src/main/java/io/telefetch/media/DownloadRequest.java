@@ -160,10 +160,11 @@ public final class DownloadRequest {
    * again, and the download continues after the saved ones.
    *
    * <p>No link is followed: when the destination, the {@code .part} or the state file is a
-   * symbolic link or not a regular file the future fails with a {@link DownloadIOException} and
-   * nothing is written. The partial and state files are created owner-only (mode 600). A disk
-   * error fails it with a {@link DownloadIOException} naming the file (the first error is the
-   * cause, cleanup errors are suppressed); the partial file is closed and kept for a resume.
+   * symbolic link or not a regular file, or a {@code .part} or state file left there belongs to
+   * another user, the future fails with a {@link DownloadIOException} and nothing is written. The
+   * partial and state files are created owner-only (mode 600), so the finished file is too. A
+   * disk error fails it with a {@link DownloadIOException} naming the file (the first error is
+   * the cause, cleanup errors are suppressed); the partial file is closed and kept for a resume.
    */
   public CompletableFuture<Path> toPath(Path path) {
     PartPlan whole = PartPlan.of(options.partSize(), file.size(), offset, length);

@@ -17,6 +17,8 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,8 +29,9 @@ import java.util.Set;
  * The files of one download to a path: {@code path.part} (the bytes), {@code path.part.state} (a
  * {@link ResumeState}) and its temporary {@code path.part.state.tmp}. No link is ever followed:
  * each of them and the destination must be absent or a regular file ({@link DownloadIOException}
- * of kind LINK or NOT_A_REGULAR_FILE otherwise, and nothing is written); the partial and state
- * files are created owner-only (mode 600 where the file system is POSIX), atomically with the file.
+ * of kind LINK or NOT_A_REGULAR_FILE otherwise, and nothing is written); an existing partial or
+ * state file must belong to this user (NOT_OWNED otherwise); the partial and state files are
+ * created owner-only (mode 600 where the file system is POSIX), atomically with the file.
  * Every failure is a {@link DownloadIOException} naming the file, with the first error as its
  * cause and cleanup errors suppressed; the channel is always closed and the temporary removed.
  *
@@ -64,6 +67,8 @@ final class PartFile implements AutoCloseable {
     requireRegularOrAbsent(target);
     requireRegularOrAbsent(f.statePath);
     requireRegularOrAbsent(f.part);
+    requireOwnedOrAbsent(f.part);
+    requireOwnedOrAbsent(f.statePath);
     f.existed = Files.exists(f.part, LinkOption.NOFOLLOW_LINKS);
     f.channel = f.openPart();
     return f;
@@ -290,6 +295,31 @@ final class PartFile implements AutoCloseable {
       }
     } catch (IOException e) {
       throw failure(Kind.IO, p, "cannot restrict the permissions of", e);
+    }
+  }
+
+  /**
+   * Fails unless {@code p} is absent or owned by the user this JVM runs as (where the file system
+   * knows owners): a file planted by someone else in a shared directory is never written to.
+   */
+  static void requireOwnedOrAbsent(Path p) throws DownloadIOException {
+    try {
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+          || !p.getFileSystem().supportedFileAttributeViews().contains("owner")) {
+        return;
+      }
+      UserPrincipal owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS);
+      UserPrincipal me = p.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name"));
+      if (!owner.equals(me)) {
+        throw new DownloadIOException(Kind.NOT_OWNED, p, "owned by " + owner.getName() + ", not by " + me.getName(), null);
+      }
+    } catch (UserPrincipalNotFoundException | UnsupportedOperationException e) {
+      // no way to tell who we are here: the link and regular-file checks still apply
+    } catch (NoSuchFileException e) {
+      // removed meanwhile
+    } catch (IOException e) {
+      throw failure(Kind.IO, p, "cannot inspect", e);
     }
   }
 

@@ -165,6 +165,27 @@ class DiskSafetyTest {
     assertThat(Files.exists(fifoTarget, LinkOption.NOFOLLOW_LINKS)).isFalse();
   }
 
+  @Test
+  void aPartFilePlantedByAnotherUserIsNotWrittenTo(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("planted.bin");
+    Path part = dir.resolve("planted.bin.part");
+    Files.writeString(part, VICTIM);
+    java.nio.file.attribute.UserPrincipal nobody;
+    try {
+      nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+      Files.setOwner(part, nobody);
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "cannot give a file away here (needs root): " + e);
+      return;
+    }
+    Throwable e = failure(fetcher(FetchOptions.builder()).download(file()).toPath(target));
+    assertThat(Files.readString(part)).isEqualTo(VICTIM);
+    assertThat(Files.getOwner(part)).isEqualTo(nobody);
+    assertThat(e).isInstanceOf(DownloadIOException.class);
+    assertThat(((DownloadIOException) e).kind()).isEqualTo(DownloadIOException.Kind.NOT_OWNED);
+    assertThat(((DownloadIOException) e).path()).isEqualTo(part);
+  }
+
   // ------------------------------------------------------------------ hole 8: disk full
 
   @Test
