@@ -9,19 +9,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.security.MessageDigest;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  * or cancelling the subscription) stops every request promptly.
  */
 public final class DownloadRequest {
+  /** Damaged saved parts a resume refetches one by one; beyond this it downloads again from the first one. */
+  private static final int MAX_REPAIRS = 16;
   private final DcClient client;
   private final HashCalls hashCalls;
   private final FetchOptions options;
@@ -37,6 +40,7 @@ public final class DownloadRequest {
   private long offset;
   private long length = Long.MAX_VALUE;
   private Consumer<Progress> progress = p -> {};
+  private final AtomicInteger stalls = new AtomicInteger();
 
   DownloadRequest(DcClient client, HashCalls hashCalls, FetchOptions options, MediaFile file) {
     this.client = client;
@@ -70,7 +74,41 @@ public final class DownloadRequest {
     int max = options.maxWindow();
     int initial = Math.min(max, options.initialWindow());
     PartPlan plan = PartPlan.of(options.partSize(), file.size(), from, len);
-    return new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(), progress);
+    DownloadEngine engine = new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(), progress);
+    if (!options.stallTimeout().isZero()) {
+      engine.watchdog(options.stallTimeout(), options.maxRetries(), () -> {
+        stalls.incrementAndGet();
+        return source.reconnect();
+      });
+    }
+    return engine;
+  }
+
+  /** Starts {@code engine} and, when the watchdog is on, its periodic stall checks. */
+  private CompletableFuture<Long> run(DownloadEngine engine) {
+    CompletableFuture<Long> result = engine.start();
+    Duration timeout = options.stallTimeout();
+    if (!timeout.isZero()) {
+      tick(engine, Duration.ofMillis(Math.max(1, timeout.toMillis() / 4)));
+    }
+    return result;
+  }
+
+  private void tick(DownloadEngine engine, Duration every) {
+    if (engine.result().isDone()) {
+      return;
+    }
+    options.watchdogScheduler().sleep(every).whenComplete((v, e) -> {
+      if (e == null && !engine.result().isDone()) {
+        engine.checkStall();
+        tick(engine, every);
+      }
+    });
+  }
+
+  /** How many times the stall watchdog fired for this request's downloads. */
+  public int stalls() {
+    return stalls.get();
   }
 
   private static <T> CompletableFuture<T> cancellable(CompletableFuture<T> result, DownloadEngine engine) {
@@ -100,7 +138,7 @@ public final class DownloadRequest {
     };
     DownloadEngine engine = engine(offset, length, sink);
     CompletableFuture<Long> result = new CompletableFuture<>();
-    engine.start().whenComplete((n, e) -> complete(result, n, e));
+    run(engine).whenComplete((n, e) -> complete(result, n, e));
     return cancellable(result, engine);
   }
 
@@ -116,108 +154,163 @@ public final class DownloadRequest {
 
   /**
    * Downloads to {@code path}: bytes go to {@code path.part} (with a small {@code path.part.state}
-   * file), which is fsynced and renamed atomically when complete. An existing {@code .part} with a
-   * matching state file is resumed: the part before the seam is downloaded again and compared
-   * with the disk, and the download continues after it (or starts over if they differ).
+   * file holding the SHA-256 of every part written), which is fsynced and renamed atomically when
+   * complete. An existing {@code .part} with a matching state file is resumed: every saved part is
+   * checked against its stored hash first (on the calling thread), parts that differ are fetched
+   * again, and the download continues after the saved ones.
+   *
+   * <p>No link is followed: when the destination, the {@code .part} or the state file is a
+   * symbolic link or not a regular file, or a {@code .part} or state file left there belongs to
+   * another user, the future fails with a {@link DownloadIOException} and nothing is written. The
+   * partial and state files are created owner-only (mode 600), so the finished file is too. A
+   * disk error fails it with a {@link DownloadIOException} naming the file (the first error is
+   * the cause, cleanup errors are suppressed); the partial file is closed and kept for a resume.
    */
   public CompletableFuture<Path> toPath(Path path) {
-    Path part = path.resolveSibling(path.getFileName() + ".part");
-    Path statePath = path.resolveSibling(path.getFileName() + ".part.state");
+    PartPlan whole = PartPlan.of(options.partSize(), file.size(), offset, length);
+    ResumeState fresh = ResumeState.fresh(file, options.partSize(), offset, whole.length());
+    PartFile files;
     ResumeState state;
-    FileChannel channel;
+    List<Integer> bad;
     try {
-      state = ResumeState.load(statePath, part, file, options.partSize(), offset, length);
-      channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-      if (state.committed() == 0) {
-        channel.truncate(0);
-      }
-      state.save(statePath);
-    } catch (IOException e) {
+      files = PartFile.open(path, options.fileIo());
+    } catch (DownloadIOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    long seamStart = Math.max(0, state.committed() - options.partSize());
-    long startAt = offset + seamStart;
-    PathSink sink = new PathSink(channel, state, statePath, seamStart);
-    DownloadEngine engine = engine(startAt, length == Long.MAX_VALUE ? Long.MAX_VALUE : length - seamStart, sink);
+    try {
+      state = files.existed() ? files.loadState(fresh) : fresh;
+      bad = files.verify(state);
+      if (bad.size() > MAX_REPAIRS) {
+        state.truncate(bad.get(0)); // much is damaged: download again from the first bad part on
+        bad = List.of();
+      }
+      if (state.chunks() == 0) {
+        files.truncate();
+      }
+      files.saveState(state);
+    } catch (DownloadIOException e) {
+      files.closeInto(e);
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<Path> result = new CompletableFuture<>();
-    engine.start().whenComplete((n, e) -> {
+    List<DownloadEngine> engines = new CopyOnWriteArrayList<>();
+    // refetch the saved parts that no longer match their hash, one after the other, then the rest
+    CompletableFuture<Void> repaired = CompletableFuture.completedFuture(null);
+    for (int index : bad) {
+      repaired = repaired.thenCompose(v -> {
+        if (result.isDone()) {
+          return CompletableFuture.failedFuture(new CancellationException("download cancelled"));
+        }
+        long start = state.chunkStart(index);
+        PathSink sink = PathSink.repair(files, state, index, start);
+        DownloadEngine engine = engine(offset + start, state.chunkLength(index), sink);
+        engines.add(engine);
+        return run(engine).thenRun(() -> {});
+      });
+    }
+    CompletableFuture<Long> all = repaired.thenCompose(v -> {
+      if (result.isDone()) {
+        return CompletableFuture.failedFuture(new CancellationException("download cancelled"));
+      }
+      long committed = state.committed();
+      PathSink sink = PathSink.append(files, state, committed);
+      long rest = length == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, whole.length() - committed);
+      DownloadEngine engine = engine(offset + committed, rest, sink);
+      engines.add(engine);
+      return run(engine);
+    });
+    all.whenComplete((n, e) -> {
+      if (e == null) {
+        try {
+          files.complete();
+          result.complete(path);
+        } catch (DownloadIOException io) {
+          files.closeInto(io);
+          result.completeExceptionally(io);
+        }
+        return;
+      }
+      Throwable first = unwrap(e);
       try {
-        if (e != null) {
-          sink.persist();
-          channel.close();
-          complete(result, null, e);
-          return;
+        files.persist(state); // keep what was written for a resume (this may fail too on a full disk)
+      } catch (DownloadIOException io) {
+        if (io != first) {
+          first.addSuppressed(io);
         }
-        if (sink.seamMismatch) {
-          channel.close();
-          Files.deleteIfExists(statePath);
-          Files.deleteIfExists(part);
-          toPath(path).whenComplete((p, e2) -> complete(result, p, e2)); // the old bytes were not ours: start over
-          return;
-        }
-        channel.force(true);
-        channel.close();
-        Files.move(part, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.deleteIfExists(statePath);
-        result.complete(path);
-      } catch (IOException io) {
-        result.completeExceptionally(io);
+      }
+      files.closeInto(first);
+      result.completeExceptionally(first);
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        engines.forEach(DownloadEngine::cancel);
+        all.cancel(false);
       }
     });
-    return cancellable(result, engine);
+    return result;
   }
 
-  /** Writes at the right position of the .part file; compares instead of writing below the seam. */
-  private static final class PathSink implements PartSink {
-    private final FileChannel channel;
-    private final ResumeState state;
-    private final Path statePath;
-    private long position;
-    private final long committedAtStart;
-    private int sinceSave;
-    volatile boolean seamMismatch;
+  private static Throwable unwrap(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
 
-    PathSink(FileChannel channel, ResumeState state, Path statePath, long position) {
-      this.channel = channel;
+  /** Writes parts at their position in the .part file and records their SHA-256 in the state. */
+  private static final class PathSink implements PartSink {
+    private final PartFile files;
+    private final ResumeState state;
+    private final boolean repair;
+    private int index;
+    private long position;
+    private int sinceSave;
+
+    private PathSink(PartFile files, ResumeState state, boolean repair, int index, long position) {
+      this.files = files;
       this.state = state;
-      this.statePath = statePath;
+      this.repair = repair;
+      this.index = index;
       this.position = position;
-      this.committedAtStart = state.committed();
+    }
+
+    /** Appends after the saved chunks. */
+    static PathSink append(PartFile files, ResumeState state, long position) {
+      return new PathSink(files, state, false, state.chunks(), position);
+    }
+
+    /** Rewrites saved chunk {@code index} at {@code position}. */
+    static PathSink repair(PartFile files, ResumeState state, int index, long position) {
+      return new PathSink(files, state, true, index, position);
     }
 
     @Override
     public CompletableFuture<Void> write(ByteBuffer data) {
+      int n = data.remaining();
+      if (n == 0) {
+        return CompletableFuture.completedFuture(null);
+      }
+      MessageDigest sha = ResumeState.sha256();
+      sha.update(data.duplicate());
+      byte[] hash = sha.digest();
       try {
-        int n = data.remaining();
-        if (position < committedAtStart) {
-          ByteBuffer disk = ByteBuffer.allocate((int) Math.min(n, committedAtStart - position));
-          channel.read(disk, position);
-          disk.flip();
-          ByteBuffer fresh = data.duplicate();
-          fresh.limit(fresh.position() + disk.remaining());
-          if (!disk.equals(fresh)) {
-            seamMismatch = true;
-          }
+        files.write(data, position);
+        position += n;
+        if (repair) {
+          state.replace(index, hash);
+          files.persist(state);
+          return CompletableFuture.completedFuture(null);
         }
-        long p = position;
-        while (data.hasRemaining()) {
-          p += channel.write(data, p);
-        }
-        position = p;
-        state.commit(position);
-        if (++sinceSave >= 8) {
+        state.append(index++, hash, position);
+        // save every 8 parts, less often for long files (the state grows with the parts)
+        if (++sinceSave >= Math.max(8, index / 8)) {
           sinceSave = 0;
-          persist();
+          files.persist(state);
         }
         return CompletableFuture.completedFuture(null);
-      } catch (IOException e) {
+      } catch (DownloadIOException e) {
         return CompletableFuture.failedFuture(e);
       }
-    }
-
-    void persist() throws IOException {
-      channel.force(false);
-      state.save(statePath);
     }
   }
 
@@ -231,7 +324,7 @@ public final class DownloadRequest {
     StreamSink sink = new StreamSink();
     DownloadEngine engine = engine(offset, length, sink);
     sink.engine = engine;
-    engine.start().whenComplete((n, e) -> sink.finish(e));
+    run(engine).whenComplete((n, e) -> sink.finish(e));
     return sink.stream;
   }
 
@@ -348,7 +441,7 @@ public final class DownloadRequest {
       DownloadEngine engine = engine(offset, length, sink);
       sink.engine = engine;
       subscriber.onSubscribe(sink);
-      engine.start().whenComplete((n, e) -> sink.finish(e));
+      run(engine).whenComplete((n, e) -> sink.finish(e));
     };
   }
 
@@ -443,5 +536,11 @@ public final class DownloadRequest {
         subscriber.onError(e);
       }
     }
+  }
+
+  /** The file (no location, id, access hash or file reference) and the range. */
+  @Override
+  public String toString() {
+    return "DownloadRequest{" + file + ", offset=" + offset + (length == Long.MAX_VALUE ? "" : ", length=" + length) + "}";
   }
 }

@@ -26,6 +26,9 @@ public final class FetchOptions {
   private final Scheduler scheduler;
   private final Random random;
   private final Clock clock;
+  private final Duration stallTimeout;
+  private final Scheduler watchdogScheduler;
+  private final FileIo fileIo;
 
   private FetchOptions(Builder b) {
     this.partSize = b.partSize;
@@ -41,6 +44,9 @@ public final class FetchOptions {
     this.scheduler = b.scheduler;
     this.random = b.random;
     this.clock = b.clock;
+    this.stallTimeout = b.stallTimeout;
+    this.watchdogScheduler = b.watchdogScheduler;
+    this.fileIo = b.fileIo;
   }
 
   public static FetchOptions defaults() {
@@ -66,6 +72,9 @@ public final class FetchOptions {
     b.scheduler = scheduler;
     b.random = random;
     b.clock = clock;
+    b.stallTimeout = stallTimeout;
+    b.watchdogScheduler = watchdogScheduler;
+    b.fileIo = fileIo;
     return b;
   }
 
@@ -121,6 +130,21 @@ public final class FetchOptions {
     return clock;
   }
 
+  /** No progress for this long with parts in flight is a stall; zero when the watchdog is off. */
+  public Duration stallTimeout() {
+    return stallTimeout;
+  }
+
+  /** What paces the watchdog's checks (a quarter of the stall timeout apart): the scheduler unless set. */
+  public Scheduler watchdogScheduler() {
+    return watchdogScheduler == null ? scheduler : watchdogScheduler;
+  }
+
+  /** How {@code toPath} opens its files. */
+  public FileIo fileIo() {
+    return fileIo;
+  }
+
   /** Builds {@link FetchOptions}. */
   public static final class Builder {
     private int partSize = PartPlan.MAX_PART;
@@ -136,6 +160,9 @@ public final class FetchOptions {
     private Scheduler scheduler = Scheduler.system();
     private Random random = new SecureRandom();
     private Clock clock = Clock.systemUTC();
+    private Duration stallTimeout = Duration.ofSeconds(30);
+    private Scheduler watchdogScheduler;
+    private FileIo fileIo = FileIo.system();
 
     private Builder() {}
 
@@ -201,6 +228,34 @@ public final class FetchOptions {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * The stall watchdog: when parts are in flight and none is answered for {@code timeout} (of the
+     * {@link #clock}), the download abandons those requests, reconnects the connections they went
+     * out on and asks again; each stall doubles the timeout (a slow link is not a dead one), and
+     * four times the slowest part seen counts if longer. After {@link #maxRetries} stalls in a row it
+     * fails with {@link io.telefetch.media.engine.DownloadStalledException}. Default 30 s; {@link
+     * Duration#ZERO} turns it off.
+     */
+    public Builder stallTimeout(Duration timeout) {
+      if (Objects.requireNonNull(timeout).isNegative()) {
+        throw new IllegalArgumentException("negative stall timeout");
+      }
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** What paces the watchdog's checks (default: {@link #scheduler}); tests pass one they drive. */
+    public Builder watchdogScheduler(Scheduler scheduler) {
+      this.watchdogScheduler = Objects.requireNonNull(scheduler);
+      return this;
+    }
+
+    /** How {@code toPath} opens the partial and state files (default: {@link FileIo#system()}). */
+    public Builder fileIo(FileIo fileIo) {
+      this.fileIo = Objects.requireNonNull(fileIo);
       return this;
     }
 

@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NavigableSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,8 +51,11 @@ final class FileHashes {
   // guarded by this
   private final NavigableMap<Long, FileHash> windows = new TreeMap<>();
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
-  /** Offsets of the parts fetched and not yet completed. */
-  private final NavigableSet<Long> active = new TreeSet<>();
+  /**
+   * Offsets of the parts fetched and not yet completed, with how many fetches of each are out (a
+   * part the stall watchdog asked again while its first request may still complete).
+   */
+  private final NavigableMap<Long, Integer> active = new TreeMap<>();
   /** One past the furthest byte of any part scheduled. */
   private long frontier;
   /** The file size, or -1 while unknown. */
@@ -75,7 +76,7 @@ final class FileHashes {
   void scheduled(long offset, int limit, long fileSize, Requester requester) {
     List<Send> sends;
     synchronized (this) {
-      active.add(offset);
+      active.merge(offset, 1, Integer::sum);
       frontier = Math.max(frontier, offset + limit);
       size = fileSize;
       if (requester == null) {
@@ -90,10 +91,29 @@ final class FileHashes {
   /** Part {@code [offset, offset + limit)} was fetched (and verified when that applies): forget its windows. */
   void done(long offset, int limit) {
     synchronized (this) {
-      active.remove(offset);
-      windows.subMap(offset, offset + limit).clear();
-      windows.headMap(floor()).clear();
+      if (release(offset)) {
+        windows.subMap(offset, offset + limit).clear();
+        windows.headMap(floor()).clear();
+      }
     }
+  }
+
+  /** A fetch of the part at {@code offset} failed: it is no longer out (a retry schedules it again); its windows stay. */
+  void failed(long offset) {
+    synchronized (this) {
+      release(offset);
+    }
+  }
+
+  /** One fetch of the part at {@code offset} ended; whether it was the last one out. Caller holds the lock. */
+  private boolean release(long offset) {
+    Integer n = active.get(offset);
+    if (n != null && n > 1) {
+      active.put(offset, n - 1);
+      return false; // another fetch of this part (asked again by the stall watchdog) still needs its windows
+    }
+    active.remove(offset);
+    return true;
   }
 
   /** Forgets every window and every request in flight (the hashes changed source: CDN redirect or fallback). */
@@ -118,7 +138,7 @@ final class FileHashes {
   /**
    * Completes with the windows inside {@code [offset, end)} once they cover it entirely: waiting
    * for requests in flight, then asking {@code requester} for what is still missing. Fails with the
-   * on-demand request's error, or IllegalStateException when the server gives no hash for a byte or
+   * on-demand request's error, or HashUnavailableException when the server gives no hash for a byte or
    * a window straddles the part.
    */
   CompletableFuture<List<FileHash>> covering(long offset, long end, Requester requester) {
@@ -139,7 +159,7 @@ final class FileHashes {
         return CompletableFuture.completedFuture(new ArrayList<>(windows.subMap(offset, end).values()));
       }
       if (calls > MAX_CALLS) {
-        return CompletableFuture.failedFuture(new IllegalStateException("server gave no hash for offset " + missing));
+        return CompletableFuture.failedFuture(new HashUnavailableException(missing, "server gave no hash for offset " + missing));
       }
       wait = inFlightCovering(missing);
       if (wait == null) {
@@ -163,7 +183,7 @@ final class FileHashes {
         progress = mine.generation() != generation || firstUncoveredOrEnd(offset, end) != missing;
       }
       if (!progress) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no file hash covers offset " + missing));
+        return CompletableFuture.failedFuture(new HashUnavailableException(missing, "no file hash covers offset " + missing));
       }
       return step(offset, end, requester, calls + 1);
     });
@@ -283,7 +303,7 @@ final class FileHashes {
 
   /** Windows below this belong to parts already fetched. Caller holds the lock. */
   private long floor() {
-    return active.isEmpty() ? frontier : active.first();
+    return active.isEmpty() ? frontier : active.firstKey();
   }
 
   /** The request in flight expected to cover {@code pos}, or null. Caller holds the lock. */
@@ -301,7 +321,7 @@ final class FileHashes {
         return pos;
       }
       if (e.getKey() < offset) {
-        throw new IllegalStateException("hash window at " + e.getKey() + " straddles part " + offset
+        throw new HashUnavailableException(offset, "hash window at " + e.getKey() + " straddles part " + offset
             + ": use a part size that is a multiple of the hash window");
       }
       pos = e.getKey() + e.getValue().limit();

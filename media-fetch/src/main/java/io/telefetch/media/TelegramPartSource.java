@@ -1,5 +1,6 @@
 package io.telefetch.media;
 
+import io.telefetch.media.engine.BadPartException;
 import io.telefetch.media.engine.PartSource;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.crypto.AesCtr;
@@ -31,7 +32,8 @@ import java.util.function.Function;
  * Fetches parts of one {@link MediaFile} with upload.getFile: follows FILE_MIGRATE_X to the DC it
  * names (the client exports the authorization once per DC), switches to the CDN on upload.fileCdnRedirect
  * (decrypting AES-256-CTR and verifying every byte against the file hashes, handling
- * cdnFileReuploadNeeded, falling back to the DC on FILE_TOKEN_INVALID/REQUEST_TOKEN_INVALID), and
+ * cdnFileReuploadNeeded, falling back to the DC on FILE_TOKEN_INVALID/REQUEST_TOKEN_INVALID, after
+ * {@value #MAX_REUPLOADS} reuploads of one part, and instead of following a malformed redirect), and
  * optionally verifies non-CDN parts against upload.getFileHashes. Errors it cannot handle go to the
  * engine's retry policy (FLOOD_WAIT, FILE_REFERENCE_EXPIRED, 500s, lost connections).
  *
@@ -55,6 +57,20 @@ final class TelegramPartSource implements PartSource {
   private final FileHashes hashes = new FileHashes();
 
   private record Cdn(int dcId, TlBytes token, byte[] key, byte[] iv) {}
+
+  /** upload.reuploadCdnFile calls for one part before the DC is asked for it instead. */
+  static final int MAX_REUPLOADS = 3;
+  /** Hash windows a redirect or reupload answer may carry (Telegram sends a few). */
+  static final int MAX_HASHES_PER_ANSWER = 1024;
+  /** The longest CDN file token accepted. */
+  static final int MAX_TOKEN = 1024;
+
+  /** Whether a CDN redirect is well-formed: a DC id, a token, a 256-bit key, a 128-bit IV, bounded hashes. */
+  static boolean followable(FileCdnRedirect r) {
+    return r.dcId() > 0 && r.fileToken().length() > 0 && r.fileToken().length() <= MAX_TOKEN
+        && r.encryptionKey().length() == 32 && r.encryptionIv().length() == 16
+        && r.fileHashes().size() <= MAX_HASHES_PER_ANSWER;
+  }
 
   TelegramPartSource(DcClient client, HashCalls hashCalls, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
@@ -84,6 +100,12 @@ final class TelegramPartSource implements PartSource {
     return cdn != null;
   }
 
+  /** Closes the file-transfer connections parts currently go to (the stall watchdog's remedy). */
+  CompletableFuture<Void> reconnect() {
+    Cdn c = cdn;
+    return c != null ? client.cdn(c.dcId()).reconnect() : client.dc(dc).reconnect();
+  }
+
   /**
    * Fetches the part; its hashes are requested now, alongside the part, when it will be verified.
    * The returned bytes belong to the caller (see {@link #bridge}).
@@ -96,6 +118,8 @@ final class TelegramPartSource implements PartSource {
     upstream.whenComplete((b, e) -> {
       if (e == null) {
         hashes.done(offset, limit); // verified when that applies: its windows are no longer needed
+      } else {
+        hashes.failed(offset);
       }
     });
     return bridge(upstream);
@@ -130,9 +154,17 @@ final class TelegramPartSource implements PartSource {
         return CompletableFuture.<TlBytes>failedFuture(cause);
       }
       if (r instanceof File f) {
+        BadPartException bad = checkSize(f.bytes(), offset, limit);
+        if (bad != null) {
+          return CompletableFuture.<TlBytes>failedFuture(bad);
+        }
         return verify ? verified(f.bytes(), offset, false) : CompletableFuture.completedFuture(f.bytes());
       }
       if (r instanceof FileCdnRedirect redirect) {
+        if (!followable(redirect)) {
+          cdnDisabled = true; // a redirect we cannot follow safely: the DC serves the bytes itself
+          return fetchFrom(offset, limit, migrations);
+        }
         Cdn next = new Cdn(redirect.dcId(), redirect.fileToken(), redirect.encryptionKey().toByteArray(),
             redirect.encryptionIv().toByteArray());
         hashes.reset();
@@ -156,8 +188,9 @@ final class TelegramPartSource implements PartSource {
         return CompletableFuture.<TlBytes>failedFuture(cause);
       }
       if (r instanceof CdnFileReuploadNeeded reupload) {
-        if (reuploads >= 3) {
-          return CompletableFuture.<TlBytes>failedFuture(new IllegalStateException("CDN keeps asking for a reupload"));
+        if (reuploads >= MAX_REUPLOADS) {
+          fallBackFromCdn(c); // the CDN keeps asking for a reupload: the DC serves the bytes itself
+          return fetchFrom(offset, limit, 0);
         }
         return client.dc(dc).invoke(new ReuploadCdnFile(c.token(), reupload.requestToken()))
             .handle((List<FileHashType> hs, Throwable re) -> {
@@ -170,11 +203,17 @@ final class TelegramPartSource implements PartSource {
                 }
                 return CompletableFuture.<TlBytes>failedFuture(cause);
               }
-              hashes.add(hs);
+              if (hs.size() <= MAX_HASHES_PER_ANSWER) {
+                hashes.add(hs);
+              }
               return fetchCdn(c, offset, limit, reuploads + 1);
             }).thenCompose(Function.identity());
       }
       TlBytes encrypted = ((CdnFile) r).bytes();
+      BadPartException bad = checkSize(encrypted, offset, limit);
+      if (bad != null) {
+        return CompletableFuture.<TlBytes>failedFuture(bad);
+      }
       byte[] plain;
       try {
         plain = encrypted.toByteArray();
@@ -184,6 +223,27 @@ final class TelegramPartSource implements PartSource {
       AesCtr.forCdnPart(c.key(), c.iv(), offset).apply(plain, 0, plain.length);
       return verified(TlBytes.wrap(plain), offset, true); // CDN bytes are always verified
     }).thenCompose(Function.identity());
+  }
+
+  /**
+   * Null when {@code data} has a size the request allows: at most {@code limit} bytes, and fewer
+   * only at the end of the file (when its size is known). Otherwise {@code data} is released and the
+   * error returned.
+   */
+  private BadPartException checkSize(TlBytes data, long offset, int limit) {
+    int n = data.length();
+    long size = file.size();
+    String problem = null;
+    if (n > limit) {
+      problem = n + " bytes for a " + limit + "-byte request";
+    } else if (n < limit && size >= 0 && offset + n < size) {
+      problem = "ended early: " + n + " bytes at offset " + offset + " of a " + size + "-byte file";
+    }
+    if (problem == null) {
+      return null;
+    }
+    data.release();
+    return new BadPartException(offset / limit, n, problem);
   }
 
   private synchronized void fallBackFromCdn(Cdn c) {

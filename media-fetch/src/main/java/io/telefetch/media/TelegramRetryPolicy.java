@@ -1,5 +1,6 @@
 package io.telefetch.media;
 
+import io.telefetch.media.engine.BadPartException;
 import io.telefetch.media.engine.RetryPolicy;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.rpc.FloodWaitException;
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the downloader does when a part fails: FLOOD_WAIT -> shrink the window and wait;
  * FILE_REFERENCE_EXPIRED -> refresh the file reference (once for all parts) and retry; a hash
- * mismatch -> fetch again a bounded number of times; 500s, -503, timeouts and lost connections ->
+ * mismatch or a part of the wrong size -> fetch again a bounded number of times; 500s, -503, timeouts and lost connections ->
  * retry with exponential backoff and full jitter; anything else fails the download.
  */
 final class TelegramRetryPolicy implements RetryPolicy {
@@ -43,7 +44,7 @@ final class TelegramRetryPolicy implements RetryPolicy {
     if (error instanceof RpcException rpc && rpc.errorMessage().startsWith("FILE_REFERENCE_")) {
       return refresh(error);
     }
-    if (error instanceof HashMismatchException) {
+    if (error instanceof HashMismatchException || error instanceof BadPartException) {
       return attempt <= options.maxHashRetries() ? CompletableFuture.completedFuture(null)
           : CompletableFuture.failedFuture(error);
     }

@@ -157,4 +157,24 @@ class FileHashesTest {
     server.answerAll();
     assertThat(f.get()).hasSize(1);
   }
+
+  @Test
+  void aPartAskedAgainKeepsItsWindowsWhenItsAbandonedFetchCompletes() throws Exception {
+    long size = 4L << 20;
+    Server server = new Server(size);
+    FileHashes hashes = new FileHashes();
+    hashes.scheduled(0, PART, size, server);
+    hashes.scheduled(PART, PART, size, server);
+    server.answerAll();
+    // the stall watchdog asks for part 1 again while its first fetch is still out
+    hashes.scheduled(PART, PART, size, server);
+    hashes.done(0, PART);
+    hashes.done(PART, PART); // the abandoned first fetch of part 1 completes late
+    int calls = server.callCount();
+    List<FileHash> windows = hashes.covering(PART, 2L * PART, server).get();
+    assertThat(windows).extracting(FileHash::offset).containsExactly((long) PART);
+    assertThat(server.callCount()).as("no request: the windows were kept for the second fetch").isEqualTo(calls);
+    hashes.done(PART, PART); // the second fetch completes: now its windows go
+    assertThat(hashes.covering(PART, 2L * PART, server)).isNotDone(); // asked again on demand
+  }
 }

@@ -4,9 +4,10 @@ import io.telefetch.tl.TlBytes;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
  * <p>Thread-safe: callbacks may arrive on any thread; state changes are serialised on this object.
  */
 public final class DownloadEngine {
+  /** The stall timeout doubles after each stall, up to this. */
+  private static final long MAX_STALL_TIMEOUT_MILLIS = 10 * 60_000;
   private final PartPlan plan;
   private final PartSource source;
   private final PartSink sink;
@@ -40,7 +43,8 @@ public final class DownloadEngine {
 
   // guarded by this
   private final Map<Long, TlBytes> buffered = new HashMap<>();
-  private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
+  /** Requests in flight: the part and the attempt each is for. */
+  private final Map<CompletableFuture<?>, long[]> inFlight = new HashMap<>();
   private long nextRequest;
   private long nextEmit;
   private long eofPart = -1;
@@ -55,6 +59,13 @@ public final class DownloadEngine {
   private long epochBytes;
   private long epochStart;
   private double epochRate;
+  private long stallTimeoutMillis;
+  private long slowestPartMillis;
+  private int maxStalls;
+  private Supplier<CompletableFuture<Void>> onStall;
+  private long lastProgressMillis;
+  private int consecutiveStalls;
+  private int stalls;
 
   /**
    * @param initialWindow parts in flight at the start
@@ -78,10 +89,86 @@ public final class DownloadEngine {
     this.nextEmit = plan.firstPart();
   }
 
+  /**
+   * Arms the stall watchdog (before {@link #start()}): when {@link #checkStall()} finds requests in
+   * flight and nothing answered for {@code timeout} (of the engine's clock; or for four times the
+   * slowest part seen, if longer), it abandons those requests, runs {@code onStall} (e.g.
+   * reconnecting the connections they were sent on) and asks for the same parts again once that
+   * completes. Each stall doubles the timeout (up to 10 minutes) so that a slow link is not taken
+   * for a dead one. After {@code maxStalls} stalls in a row without progress the download fails
+   * with {@link DownloadStalledException}.
+   */
+  public synchronized DownloadEngine watchdog(java.time.Duration timeout, int maxStalls,
+      Supplier<CompletableFuture<Void>> onStall) {
+    if (timeout.isNegative() || timeout.isZero() || maxStalls < 0) {
+      throw new IllegalArgumentException("the stall timeout must be positive");
+    }
+    this.stallTimeoutMillis = timeout.toMillis();
+    this.maxStalls = maxStalls;
+    this.onStall = onStall;
+    return this;
+  }
+
+  /** How many times the watchdog fired. */
+  public synchronized int stalls() {
+    return stalls;
+  }
+
+  /**
+   * The watchdog's tick (call it periodically, e.g. every quarter of the timeout): handles a stall
+   * if there is one.
+   *
+   * @return whether it found a stall
+   */
+  public boolean checkStall() {
+    List<long[]> retry = new ArrayList<>();
+    Supplier<CompletableFuture<Void>> action;
+    synchronized (this) {
+      if (finished || stallTimeoutMillis == 0 || inFlight.isEmpty()
+          || clock.millis() - lastProgressMillis < Math.max(stallTimeoutMillis, 4 * slowestPartMillis)) {
+        return false;
+      }
+      stalls++;
+      // a slow link is not a dead one: wait twice as long before the next verdict
+      stallTimeoutMillis = Math.min(MAX_STALL_TIMEOUT_MILLIS, stallTimeoutMillis * 2);
+      if (++consecutiveStalls > maxStalls) {
+        finish(new DownloadStalledException(consecutiveStalls - 1, stallTimeoutMillis / 2));
+        return true;
+      }
+      // abandon the unanswered requests: a late answer finds them gone and is released
+      List<CompletableFuture<?>> stalled = new ArrayList<>(inFlight.keySet());
+      for (CompletableFuture<?> f : stalled) {
+        retry.add(inFlight.remove(f));
+        f.cancel(true);
+      }
+      lastProgressMillis = clock.millis();
+      action = onStall;
+    }
+    CompletableFuture<Void> ready;
+    try {
+      ready = action == null ? CompletableFuture.completedFuture(null) : action.get();
+    } catch (RuntimeException e) {
+      ready = CompletableFuture.completedFuture(null);
+    }
+    ready.handle((v, e) -> null).thenRun(() -> {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        lastProgressMillis = clock.millis();
+        for (long[] r : retry) {
+          request(r[0], (int) r[1] + 1);
+        }
+      }
+    });
+    return true;
+  }
+
   /** Starts the download; the future completes with the number of bytes delivered. */
   public CompletableFuture<Long> start() {
     synchronized (this) {
       startMillis = clock.millis();
+      lastProgressMillis = startMillis;
       epochStart = startMillis;
       if (plan.length() == 0) {
         finish(null);
@@ -133,7 +220,7 @@ public final class DownloadEngine {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    inFlight.add(f);
+    inFlight.put(f, new long[] {part, attempt});
     CompletableFuture<TlBytes> fetch = f;
     f.whenComplete((data, error) -> onFetched(fetch, part, attempt, sentAt, data, error));
   }
@@ -142,24 +229,27 @@ public final class DownloadEngine {
       Throwable error) {
     CompletableFuture<Void> retryAfter = null;
     synchronized (this) {
-      inFlight.remove(fetch);
-      if (finished) {
+      if (inFlight.remove(fetch) == null || finished) {
         if (data != null) {
-          data.release();
+          data.release(); // finished, or abandoned by the watchdog (the part was asked again)
         }
         return;
       }
+      lastProgressMillis = clock.millis();
+      consecutiveStalls = 0;
       if (error == null && data.length() > plan.partSize()) {
+        int n = data.length();
         data.release();
-        error = new IllegalStateException("part " + part + ": " + data.length() + " bytes for a " + plan.partSize() + "-byte request");
+        error = new BadPartException(part, n, n + " bytes for a " + plan.partSize() + "-byte request");
       }
       if (error == null && data.length() < plan.partSize()) {
         long end = plan.endPart();
         boolean lastPlanned = end >= 0 && part == end - 1;
         boolean coversWanted = data.length() >= plan.skipOf(part) + plan.wantedOf(part);
         if (!(lastPlanned && coversWanted) && end >= 0) {
+          int n = data.length();
           data.release();
-          error = new IllegalStateException("part " + part + " ended early: " + data.length() + " bytes, file is shorter than its size");
+          error = new BadPartException(part, n, "ended early: " + n + " bytes, the file is shorter than its size");
         } else if (end < 0 && (eofPart < 0 || part < eofPart)) {
           eofPart = part; // end of file detected by a short reply
         }
@@ -194,6 +284,7 @@ public final class DownloadEngine {
   }
 
   private void observeLatency(long millis) {
+    slowestPartMillis = Math.max(slowestPartMillis, millis);
     double l = Math.max(1, millis);
     bestLatencyMillis = Math.min(bestLatencyMillis, l);
     latencyEwma = latencyEwma == 0 ? l : latencyEwma * 0.8 + l * 0.2;
@@ -297,7 +388,9 @@ public final class DownloadEngine {
       b.release();
     }
     buffered.clear();
-    for (CompletableFuture<?> f : Set.copyOf(inFlight)) {
+    List<CompletableFuture<?>> pending = new ArrayList<>(inFlight.keySet());
+    inFlight.clear();
+    for (CompletableFuture<?> f : pending) {
       f.cancel(true);
     }
     if (error == null) {

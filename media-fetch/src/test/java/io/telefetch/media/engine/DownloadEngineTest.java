@@ -3,6 +3,7 @@ package io.telefetch.media.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.tl.TlBytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -237,5 +238,91 @@ class DownloadEngineTest {
     assertThat(p.endPart()).isEqualTo(2);
     assertThat(p.skipOf(1)).isEqualTo(904);
     assertThat(p.wantedOf(1)).isEqualTo(3000);
+  }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends Clock {
+    long millis = 1_000_000;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.ofEpochMilli(millis);
+    }
+  }
+
+  @Test
+  void theWatchdogAbandonsUnansweredPartsAsksAgainAndDoublesItsPatience() {
+    byte[] data = file(8 * 64 * KIB, 99);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    TestClock clock = new TestClock();
+    int[] remedies = {0};
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+        NO_RETRY, 4, 4, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(30), 2, () -> {
+          remedies[0]++;
+          return CompletableFuture.completedFuture(null);
+        });
+    CompletableFuture<Long> result = engine.start();
+    assertThat(source.outstanding()).isEqualTo(4);
+    clock.millis += 29_999;
+    assertThat(engine.checkStall()).as("not yet").isFalse();
+    clock.millis += 1;
+    assertThat(engine.checkStall()).as("30 s without an answer").isTrue();
+    assertThat(remedies[0]).isEqualTo(1);
+    assertThat(source.requests.get()).as("the 4 parts asked again").isEqualTo(8);
+    // the abandoned requests are answered late: released, not delivered twice
+    Random random = new Random(1);
+    List<FakeSource.Request> stale;
+    synchronized (source) {
+      stale = new ArrayList<>(source.pending.subList(0, 4));
+      source.pending.subList(0, 4).clear();
+    }
+    for (FakeSource.Request r : stale) {
+      TlBytes slice = FakeSource.slice(data, (int) r.offset(), r.limit());
+      if (!r.future().complete(slice)) {
+        slice.release();
+      }
+    }
+    clock.millis += 30_000;
+    assertThat(engine.checkStall()).as("the timeout doubled after a stall").isFalse();
+    clock.millis += 30_000;
+    assertThat(engine.checkStall()).isTrue();
+    assertThat(remedies[0]).isEqualTo(2);
+    // now the source answers: the download completes exactly, and progress resets the count
+    assertThat(drive(source, sink, engine, random)).isEqualTo(data.length);
+    assertThat(result).isCompleted();
+    assertThat(sink.out.toByteArray()).isEqualTo(data);
+    assertThat(engine.stalls()).isEqualTo(2);
+  }
+
+  @Test
+  void theWatchdogGivesUpTypedAfterMaxStallsInARow() {
+    byte[] data = file(4 * 64 * KIB, 98);
+    FakeSource source = new FakeSource(data);
+    TestClock clock = new TestClock();
+    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source,
+        new Collector(), NO_RETRY, 2, 2, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(1), 2,
+            () -> CompletableFuture.completedFuture(null));
+    CompletableFuture<Long> result = engine.start();
+    for (int i = 0; i < 3; i++) {
+      clock.millis += 10_000;
+      assertThat(engine.checkStall()).isTrue();
+    }
+    assertThat(result).isCompletedExceptionally();
+    assertThatThrownBy(result::join).hasCauseInstanceOf(DownloadStalledException.class);
+    assertThat(engine.checkStall()).as("finished").isFalse();
+    synchronized (source) {
+      source.pending.forEach(r -> r.future().cancel(true));
+    }
   }
 }

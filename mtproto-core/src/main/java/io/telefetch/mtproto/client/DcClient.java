@@ -48,4 +48,14 @@ public interface DcClient {
    * {@code upload.getCdnFile} belongs there.
    */
   DcClient cdn(int dcId);
+
+  /**
+   * Closes this handle's file-transfer connections to its DC (calls in flight on them fail with
+   * {@link io.telefetch.mtproto.rpc.ConnectionClosedException}); the next call opens new ones. For
+   * a downloader whose requests stopped being answered on a connection that is otherwise alive
+   * (its stall watchdog). The default does nothing.
+   */
+  default CompletableFuture<Void> reconnect() {
+    return CompletableFuture.completedFuture(null);
+  }
 }

@@ -315,6 +315,15 @@ public final class TelegramClient implements AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Void> reconnect() {
+      DcState state = dcs.peek(dcId);
+      if (state == null || state.cdn != cdn) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return state.pool(Purpose.DOWNLOAD).closeAll();
+    }
+
+    @Override
     public String toString() {
       return "DcClient[" + (cdn ? "CDN " : "") + "DC " + dcId + "]";
     }

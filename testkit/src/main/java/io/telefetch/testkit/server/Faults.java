@@ -27,6 +27,8 @@ public final class Faults {
   private final Map<String, ArrayDeque<Long>> callTimes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, ErrorRule> rpcErrors = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> blackholes = new ConcurrentHashMap<>();
+  private final AtomicLong swallowed = new AtomicLong();
 
   private record RateRule(int calls, long windowMillis, boolean premium) {}
 
@@ -163,6 +165,42 @@ public final class Faults {
       return null;
     }
     return new RpcError(rule.code(), rule.message());
+  }
+
+  /**
+   * The next {@code connections} connections that receive a call of {@code method} (e.g. {@code
+   * upload.getFile}) silently stop answering that method for the rest of their life: the calls are
+   * recorded and never answered, no error, no close; pings and other methods are still answered.
+   * A stalled download as users see it.
+   */
+  public Faults blackhole(String method, int connections) {
+    Objects.requireNonNull(method, "method");
+    if (connections < 0) {
+      throw new IllegalArgumentException("negative connection count");
+    }
+    blackholes.computeIfAbsent(method, k -> new AtomicInteger()).addAndGet(connections);
+    return this;
+  }
+
+  /** Connections not yet black-holed stay healthy (those already black-holed stay so). */
+  public Faults clearBlackholes() {
+    blackholes.clear();
+    return this;
+  }
+
+  /** Calls swallowed by {@link #blackhole} so far. */
+  public long swallowedCalls() {
+    return swallowed.get();
+  }
+
+  /** Whether the connection that just received {@code method} should start swallowing it (takes one). */
+  boolean takeBlackhole(String method) {
+    AtomicInteger n = blackholes.get(method);
+    return n != null && n.getAndUpdate(v -> v > 0 ? v - 1 : 0) > 0;
+  }
+
+  void swallowed() {
+    swallowed.incrementAndGet();
   }
 
   /** Removes every flood limit. */

@@ -84,6 +84,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   private int layer;
   private long bytesSent;
   private ScheduledFuture<?> disconnectTimer;
+  /** Methods this connection no longer answers (the blackhole fault). */
+  private final Set<String> blackholed = new HashSet<>();
 
   /** Per-session state: seqno counter, last msg_id, replay window, pending acks. */
   private static final class Session {
@@ -380,8 +382,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       }
     }
     TlMethod<?> call = inner;
-    session.running.add(msgId);
     dc.recorder().record(new RecordedRequest(dc.id(), call, session.key.authKey().id(), connectionId));
+    if (blackholed.contains(call.tlName()) || dc.faults().takeBlackhole(call.tlName())) {
+      blackholed.add(call.tlName());
+      dc.faults().swallowed();
+      return; // never answered, the connection stays open
+    }
+    session.running.add(msgId);
     CallContext context = new CallContext(dc, session.key, session.id, msgId, connectionId, layer);
     long keyId = session.key.authKey().id();
     RpcError scripted = dc.faults().takeRpcError(call.tlName());

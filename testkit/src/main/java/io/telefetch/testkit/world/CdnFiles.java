@@ -33,6 +33,16 @@ final class CdnFiles {
     byToken.put(World.hex(e.fileToken()), e);
   }
 
+  /** Issues a new file token (and key) for a document: the old token is answered FILE_TOKEN_INVALID from now on. */
+  void revoke(long documentId) {
+    Entry old = byDocument.get(documentId);
+    if (old == null) {
+      throw new IllegalArgumentException("document " + documentId + " is not CDN-served");
+    }
+    byToken.remove(World.hex(old.fileToken()));
+    register(old.document(), old.present().get());
+  }
+
   Optional<Entry> entry(long documentId) {
     return Optional.ofNullable(byDocument.get(documentId));
   }

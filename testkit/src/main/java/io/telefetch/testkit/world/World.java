@@ -352,6 +352,15 @@ public final class World {
     return this;
   }
 
+  /**
+   * Revokes the CDN file token of a CDN-served document: {@code upload.getCdnFile} with the token
+   * handed out so far answers {@code FILE_TOKEN_INVALID}; the next redirect carries a new token.
+   */
+  public World revokeCdnToken(WorldDocument document) {
+    cdnFiles.revoke(document.id());
+    return this;
+  }
+
   /** Whether the CDN holds a copy of {@code document}. */
   public boolean isOnCdn(WorldDocument document) {
     return cdnFiles.entry(document.id()).map(e -> e.present().get()).orElse(false);

@@ -172,6 +172,18 @@ class CdnTest {
   }
 
   @Test
+  void aRevokedTokenIsAnsweredFileTokenInvalidAndTheNextRedirectCarriesANewOne() throws Exception {
+    WorldDocument d = world.video("revoked.mp4", FileContent.seeded(25, SIZE)).dc(2).cdn(true).create();
+    FileCdnRedirect before = redirect(d, 0);
+    assertThat(call(cdn, new GetCdnFile(before.fileToken(), 0, MIB))).isInstanceOf(CdnFile.class);
+    world.revokeCdnToken(d);
+    assertThat(errorMessage(cdn, new GetCdnFile(before.fileToken(), 0, MIB))).isEqualTo("FILE_TOKEN_INVALID");
+    FileCdnRedirect after = redirect(d, 0);
+    assertThat(after.fileToken().toByteArray()).isNotEqualTo(before.fileToken().toByteArray());
+    assertThat(decryptedPart(after, 0)).isEqualTo(d.content().read(0, MIB));
+  }
+
+  @Test
   void aCorruptedPartFailsHashVerification() throws Exception {
     WorldDocument d = world.document("bad.bin", FileContent.seeded(24, SIZE)).dc(2).cdn(true).create();
     world.corrupt(d, 200_000, 10);
