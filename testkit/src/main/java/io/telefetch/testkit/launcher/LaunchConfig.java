@@ -26,6 +26,7 @@ import java.util.List;
  *     padding is required), or null
  * @param mtproxy the MTProxy address routing to every DC by the header's DC id, or null without a
  *     secret
+ * @param links sample links of every kind with their media (only with {@code --links}), else null
  * @param guestAccess whether clients that never logged in may read public channels and download
  * @param channels the seeded channels
  */
@@ -41,7 +42,8 @@ public record LaunchConfig(
     @JsonProperty("mtproxy_secret") String mtproxySecret,
     @JsonProperty("mtproxy") MtProxy mtproxy,
     @JsonProperty("guest_access") boolean guestAccess,
-    @JsonProperty("channels") List<Channel> channels) {
+    @JsonProperty("channels") List<Channel> channels,
+    @JsonProperty("links") List<Link> links) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -50,6 +52,7 @@ public record LaunchConfig(
   public LaunchConfig {
     dcs = List.copyOf(dcs);
     channels = List.copyOf(channels);
+    links = links == null ? null : List.copyOf(links);
   }
 
   /**
@@ -135,6 +138,58 @@ public record LaunchConfig(
       @JsonProperty("mime_type") String mimeType,
       @JsonProperty("cdn") boolean cdn,
       @JsonProperty("url") String url) {}
+
+  /** A config without sample links (the launcher without {@code --links}). */
+  public LaunchConfig(List<Dc> dcs, Rsa rsa, Rsa cdnRsa, int apiId, String apiHash, String botToken, String webBaseUrl,
+      String mtproxySecret, MtProxy mtproxy, boolean guestAccess, List<Channel> channels) {
+    this(dcs, rsa, cdnRsa, apiId, apiHash, botToken, webBaseUrl, mtproxySecret, mtproxy, guestAccess, channels, null);
+  }
+
+  /**
+   * A sample link of one kind (the launcher's {@code --links}), with what it resolves to.
+   *
+   * @param kind {@code post}, {@code album}, {@code single}, {@code comment}, {@code topic}, {@code
+   *     private_post}, {@code story}, {@code invite}, {@code username}, {@code webpage_document} or
+   *     {@code renamed}
+   * @param link the link as a user pastes it, on {@code https://t.me}
+   * @param url the same link on the web server ({@code web_base_url}); null when t.me shows no
+   *     public page for it ({@code /c/} links)
+   * @param note what the link points to and how it resolves
+   * @param media the files it resolves to, in order, each with its SHA-256
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Link(
+      @JsonProperty("kind") String kind,
+      @JsonProperty("link") String link,
+      @JsonProperty("url") String url,
+      @JsonProperty("note") String note,
+      @JsonProperty("media") List<Media> media) {
+    public Link {
+      media = List.copyOf(media);
+    }
+  }
+
+  /**
+   * One file a sample link resolves to.
+   *
+   * @param fileName the document's file name, or {@code photo_ID_TYPE.jpg} for a photo size
+   * @param size bytes
+   * @param sha256 SHA-256 of the whole file, lowercase hex
+   * @param dc the DC storing the bytes
+   * @param mimeType the MIME type ({@code image/jpeg} for photos)
+   */
+  public record Media(
+      @JsonProperty("file_name") String fileName,
+      @JsonProperty("size") long size,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("dc") int dc,
+      @JsonProperty("mime_type") String mimeType) {}
+
+  /** The sample link of {@code kind}, if listed. */
+  public java.util.Optional<Link> link(String kind) {
+    return links == null ? java.util.Optional.empty()
+        : links.stream().filter(l -> l.kind().equals(kind)).findFirst();
+  }
 
   /** The channel with {@code username}, if listed. */
   public java.util.Optional<Channel> channel(String username) {
