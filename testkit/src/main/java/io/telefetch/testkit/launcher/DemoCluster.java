@@ -157,7 +157,9 @@ public final class DemoCluster implements AutoCloseable {
           options.guestAccess,
           List.of(new LaunchConfig.Channel(CHANNEL, CHANNEL_TITLE, channel.id(), Long.toString(channel.accessHash()),
               channel.dc(), messages)),
-          linkDemo == null ? null : linkDemo.toConfig(web.baseUrl()));
+          linkDemo == null ? null : linkDemo.toConfig(web.baseUrl()),
+          linkDemo == null ? null : new LaunchConfig.DemoUser(LinkDemo.USER_PHONE, LinkDemo.USER_CODE,
+              linkDemo.user().dc()));
       return this;
     } catch (RuntimeException e) {
       close();

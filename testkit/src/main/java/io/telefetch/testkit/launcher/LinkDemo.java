@@ -29,8 +29,10 @@ import java.util.Objects;
  *   <li>its discussion group, where a user commented on the document post with a file;
  *   <li>the public forum {@code @telefetch_forum} with a topic holding a video;
  *   <li>a private channel "Telefetch private" the bot belongs to, with a document post;
- *   <li>a private channel "Telefetch invite" the bot does not belong to, with a photo (its invite
- *       preview's photo).
+ *   <li>a private channel "Telefetch invite" neither the bot nor the demo user belongs to, with a
+ *       photo (its invite preview's photo);
+ *   <li>the demo user {@link #USER_PHONE} (code {@link #USER_CODE}) for the kinds only users may
+ *       resolve (stories, invite previews).
  * </ul>
  */
 public final class LinkDemo {
@@ -43,15 +45,22 @@ public final class LinkDemo {
 
   /**
    * One sample: the kind, the path after {@code https://t.me} (with its query), whether t.me shows
-   * a public page for it, a note, and the media it resolves to in order.
+   * a public page for it, whether only a user (not a bot) can resolve it, a note, and the media it
+   * resolves to in order.
    */
-  public record Sample(String kind, String path, boolean page, String note, List<WorldMedia> media) {
+  public record Sample(String kind, String path, boolean page, boolean usersOnly, String note, List<WorldMedia> media) {
     public Sample {
       media = List.copyOf(media);
     }
   }
 
+  /** The demo user's phone number. */
+  public static final String USER_PHONE = "+1 555 0142";
+  /** The demo user's login code. */
+  public static final String USER_CODE = "24680";
+
   private final List<Sample> samples = new ArrayList<>();
+  private WorldUser user;
 
   private LinkDemo() {}
 
@@ -62,6 +71,7 @@ public final class LinkDemo {
     Objects.requireNonNull(world, "world");
     LinkDemo demo = new LinkDemo();
     WorldUser alice = world.user("Alice").username("telefetch_alice").dc(dc).create();
+    demo.user = world.user("Demo").lastName("User").phone(USER_PHONE).loginCode(USER_CODE).dc(dc).create();
 
     WorldPhoto logo = world.photo().dc(dc).seed(101).create();
     WorldChannel group = world.privateChannel("Telefetch links chat").megagroup().dc(dc).create();
@@ -96,7 +106,7 @@ public final class LinkDemo {
     WorldMessage inTopic = world.post(forum).from(alice).topic(topic).text("A video in a topic").media(topicVideo)
         .create();
 
-    WorldChannel secret = world.privateChannel("Telefetch private").members(bot, alice).dc(dc).create();
+    WorldChannel secret = world.privateChannel("Telefetch private").members(bot, alice, demo.user).dc(dc).create();
     WorldDocument secretFile = world.document("private.bin", FileContent.seeded(207, 400 * 1024)).dc(dc).create();
     WorldMessage secretPost = world.post(secret).text("members only").media(secretFile).create();
 
@@ -116,10 +126,12 @@ public final class LinkDemo {
         "a message of a forum topic (reply_to with forum_topic)", List.of(topicVideo));
     demo.add("private_post", "/c/" + secret.id() + "/" + secretPost.id(), false,
         "a post of a private channel the bot belongs to (bots may send access_hash 0)", List.of(secretFile));
-    demo.add("story", c + "s/" + story.id(), true, "a channel's video story: stories.getStoriesByID",
+    demo.users("story", c + "s/" + story.id(), true,
+        "a channel's video story: stories.getStoriesByID (users only: bots get BOT_METHOD_INVALID)",
         List.of(storyVideo));
-    demo.add("invite", "/+" + invite.inviteHash().orElseThrow(), true,
-        "an invite preview (messages.checkChatInvite: chatInvite) and its photo", List.of(invitePhoto));
+    demo.users("invite", "/+" + invite.inviteHash().orElseThrow(), true,
+        "an invite preview (messages.checkChatInvite: chatInvite) and its photo (users only: bots get "
+            + "BOT_METHOD_INVALID)", List.of(invitePhoto));
     demo.add("username", "/" + CHANNEL, true, "a channel alone: its profile photo (inputPeerPhotoFileLocation big)",
         List.of(logo));
     demo.add("webpage_document", c + preview.id(), true, "a link preview (messageMediaWebPage) carrying a document",
@@ -132,7 +144,19 @@ public final class LinkDemo {
   }
 
   private void add(String kind, String path, boolean page, String note, List<WorldMedia> media) {
-    samples.add(new Sample(kind, path, page, note, media));
+    samples.add(new Sample(kind, path, page, false, note, media));
+  }
+
+  private void users(String kind, String path, boolean page, String note, List<WorldMedia> media) {
+    samples.add(new Sample(kind, path, page, true, note, media));
+  }
+
+  /**
+   * The demo user ({@link #USER_PHONE}, code {@link #USER_CODE}): a member of the private channel,
+   * not of the invite's, so it can resolve every sample, including those only users may.
+   */
+  public WorldUser user() {
+    return user;
   }
 
   /** The samples, one per kind. */
@@ -168,7 +192,7 @@ public final class LinkDemo {
         }
       }
       out.add(new LaunchConfig.Link(s.kind(), "https://t.me" + s.path(), s.page() ? webBaseUrl + s.path() : null,
-          s.note(), media));
+          s.usersOnly() ? "user" : "bot", s.note(), media));
     }
     return out;
   }

@@ -209,7 +209,7 @@ final class ContentApi {
   }
 
   private Object checkChatInvite(CallContext ctx, CheckChatInvite m) {
-    WorldUser self = Errors.requireUser(ctx, world);
+    WorldUser self = requireNotBot(ctx);
     String hash = m.hash().startsWith("+") ? m.hash().substring(1) : m.hash();
     WorldChannel channel = world.channelByInviteHash(hash).orElseThrow(() -> Errors.badRequest("INVITE_HASH_INVALID"));
     if (channel.members().contains(self.id())) {
@@ -255,7 +255,7 @@ final class ContentApi {
 
   /** stories.getStoriesByID: the stories that exist, in the order asked; missing ids are left out. */
   private Object getStoriesByID(CallContext ctx, GetStoriesByID m) {
-    WorldUser self = Errors.requireUser(ctx, world);
+    WorldUser self = requireNotBot(ctx);
     Object owner;
     if (m.peer() instanceof InputPeerSelf) {
       owner = self;
@@ -404,6 +404,15 @@ final class ContentApi {
       throw Errors.badRequest("PEER_ID_INVALID");
     }
     return null;
+  }
+
+  /** The logged-in user of a method only users may call (Telegram's docs: "Only users can use this method"). */
+  private WorldUser requireNotBot(CallContext ctx) {
+    WorldUser self = Errors.requireUser(ctx, world);
+    if (self.isBot()) {
+      throw Errors.badRequest("BOT_METHOD_INVALID");
+    }
+    return self;
   }
 
   /** Whether {@code accessHash} opens {@code channel} for {@code self}: the channel's own, or 0 from a bot. */

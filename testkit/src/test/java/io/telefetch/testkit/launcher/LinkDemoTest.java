@@ -34,7 +34,17 @@ import io.telefetch.tl.api.Photo;
 import io.telefetch.tl.api.PhotoSize;
 import io.telefetch.tl.api.StoryItem;
 import io.telefetch.tl.api.WebPage;
+import io.telefetch.tl.api.ChatType;
+import io.telefetch.tl.api.CodeSettings;
+import io.telefetch.tl.api.InputPeerEmpty;
+import io.telefetch.tl.api.messages.Dialogs;
+import io.telefetch.tl.api.messages.DialogsSlice;
+import io.telefetch.tl.api.messages.DialogsType;
+import io.telefetch.tl.api.messages.GetDialogs;
 import io.telefetch.tl.api.auth.ImportBotAuthorization;
+import io.telefetch.tl.api.auth.SendCode;
+import io.telefetch.tl.api.auth.SentCode;
+import io.telefetch.tl.api.auth.SignIn;
 import io.telefetch.tl.api.channels.GetMessages;
 import io.telefetch.tl.api.contacts.ResolveUsername;
 import io.telefetch.tl.api.contacts.ResolvedPeer;
@@ -76,6 +86,7 @@ class LinkDemoTest {
   private static LaunchConfig config;
   private static NioEventLoopGroup group;
   private static MtprotoConnection bot;
+  private static MtprotoConnection user;
   private static HttpClient http;
 
   @BeforeAll
@@ -89,7 +100,13 @@ class LinkDemoTest {
         .connectTimeout(Duration.ofSeconds(60)).callTimeout(Duration.ofSeconds(60))
         .zeroCopyThreshold(Integer.MAX_VALUE).build();  // parts are copied: nothing to release
     bot = MtprotoConnection.connect(options).join();
-    call(new ImportBotAuthorization(0, config.apiId(), config.apiHash(), config.botToken()));
+    call(bot, new ImportBotAuthorization(0, config.apiId(), config.apiHash(), config.botToken()));
+    LaunchConfig.DemoUser demoUser = config.demoUser();
+    assertThat(demoUser.dc()).isEqualTo(2);
+    user = MtprotoConnection.connect(options).join();
+    SentCode sent = (SentCode) call(user, new SendCode(demoUser.phone(), config.apiId(), config.apiHash(),
+        CodeSettings.builder().build()));
+    call(user, new SignIn(demoUser.phone().replaceAll("[^0-9]", ""), sent.phoneCodeHash(), demoUser.loginCode(), null));
     http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
@@ -98,13 +115,16 @@ class LinkDemoTest {
     if (bot != null) {
       bot.close();
     }
+    if (user != null) {
+      user.close();
+    }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     demo.close();
   }
 
-  private static <R> R call(TlMethod<R> method) {
+  private static <R> R call(MtprotoConnection c, TlMethod<R> method) {
     try {
-      return bot.invoke(method).join();
+      return c.invoke(method).join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
@@ -135,19 +155,33 @@ class LinkDemoTest {
   }
 
   @Test
+  void bothAccountsResolveBotSamplesAndOnlyTheUserTheOthers() {
+    assertThat(config.links()).filteredOn(l -> l.account().equals("user")).extracting(LaunchConfig.Link::kind)
+        .containsExactly("story", "invite");
+    for (LaunchConfig.Link l : config.links()) {
+      if (l.account().equals("bot")) {
+        assertThat(resolve(user, l)).as(l.kind()).hasSize(l.media().size());
+      } else {
+        Throwable t = catchThrowable(() -> resolve(bot, l));
+        assertThat(((RpcException) t).errorMessage()).as(l.kind()).isEqualTo("BOT_METHOD_INVALID");
+      }
+    }
+  }
+
+  @Test
   void everySampleResolvesOverMtprotoToTheListedBytes() {
     for (LaunchConfig.Link l : config.links()) {
-      List<InputFileLocationType> locations = resolve(l);
+      List<InputFileLocationType> locations = resolve(l.account().equals("user") ? user : bot, l);
       List<String> hashes = new ArrayList<>();
       for (int i = 0; i < locations.size(); i++) {
-        hashes.add(sha256(locations.get(i), l.media().get(i).size()));
+        hashes.add(sha256(bot, locations.get(i), l.media().get(i).size()));
       }
       assertThat(hashes).as(l.kind()).containsExactlyElementsOf(l.media().stream().map(LaunchConfig.Media::sha256).toList());
     }
   }
 
   /** What a link resolver does for each kind, from the link alone. */
-  private static List<InputFileLocationType> resolve(LaunchConfig.Link link) {
+  private static List<InputFileLocationType> resolve(MtprotoConnection c, LaunchConfig.Link link) {
     Matcher m = PATH.matcher(link.link());
     assertThat(m.matches()).as(link.link()).isTrue();
     String[] path = m.group(1).split("/");
@@ -155,21 +189,29 @@ class LinkDemoTest {
     switch (link.kind()) {
       case "private_post": {
         long id = Long.parseLong(path[1]);
-        return List.of(location(media(messages(new InputChannel(id, 0), Integer.parseInt(path[2])).get(0))));
+        // a bot names the channel with access hash 0; a user finds the hash in its dialogs
+        long hash = 0;
+        if (c == user) {
+          DialogsType d = call(c, GetDialogs.builder().offsetPeer(new InputPeerEmpty()).limit(100).build());
+          List<ChatType> chats = d instanceof Dialogs x ? x.chats() : ((DialogsSlice) d).chats();
+          hash = chats.stream().map(Channel.class::cast).filter(ch -> ch.id() == id).findFirst().orElseThrow()
+              .accessHash();
+        }
+        return List.of(location(media(messages(c, new InputChannel(id, hash), Integer.parseInt(path[2])).get(0))));
       }
       case "invite": {
-        ChatInvite invite = (ChatInvite) call(new CheckChatInvite(path[0].substring(1)));
+        ChatInvite invite = (ChatInvite) call(c, new CheckChatInvite(path[0].substring(1)));
         return List.of(photoLocation((Photo) invite.photo()));
       }
       case "renamed": {
-        Throwable t = catchThrowable(() -> call(new ResolveUsername(path[0], null)));
+        Throwable t = catchThrowable(() -> call(c, new ResolveUsername(path[0], null)));
         assertThat(((RpcException) t).errorMessage()).isEqualTo("USERNAME_NOT_OCCUPIED");
-        return resolve(config.link("post").orElseThrow());
+        return resolve(c, config.link("post").orElseThrow());
       }
       default:
         break;
     }
-    ResolvedPeer peer = (ResolvedPeer) call(new ResolveUsername(path[0], null));
+    ResolvedPeer peer = (ResolvedPeer) call(c, new ResolveUsername(path[0], null));
     Channel channel = (Channel) peer.chats().get(0);
     InputChannel input = new InputChannel(channel.id(), channel.accessHash());
     InputPeerChannel inputPeer = new InputPeerChannel(channel.id(), channel.accessHash());
@@ -178,11 +220,11 @@ class LinkDemoTest {
       return List.of(InputPeerPhotoFileLocation.builder().big(true).peer(inputPeer).photoId(photo.photoId()).build());
     }
     if (path[1].equals("s")) {
-      Stories s = (Stories) call(new GetStoriesByID(inputPeer, List.of(Integer.parseInt(path[2]))));
+      Stories s = (Stories) call(c, new GetStoriesByID(inputPeer, List.of(Integer.parseInt(path[2]))));
       return List.of(location(((StoryItem) s.stories().get(0)).media()));
     }
     if (path.length == 3) {
-      Message msg = (Message) messages(input, Integer.parseInt(path[2])).get(0);
+      Message msg = (Message) messages(c, input, Integer.parseInt(path[2])).get(0);
       MessageReplyHeader reply = (MessageReplyHeader) msg.replyTo();
       assertThat(reply.forumTopic()).isTrue();
       assertThat(reply.replyToMsgId()).isEqualTo(Integer.parseInt(path[1]));
@@ -190,14 +232,14 @@ class LinkDemoTest {
     }
     int id = Integer.parseInt(path[1]);
     if (query.startsWith("comment=")) {
-      Message post = (Message) messages(input, id).get(0);
+      Message post = (Message) messages(c, input, id).get(0);
       long groupId = ((MessageReplies) post.replies()).channelId();
-      DiscussionMessage d = (DiscussionMessage) call(new GetDiscussionMessage(inputPeer, id));
-      Channel g = d.chats().stream().map(Channel.class::cast).filter(c -> c.id() == groupId).findFirst().orElseThrow();
+      DiscussionMessage d = (DiscussionMessage) call(c, new GetDiscussionMessage(inputPeer, id));
+      Channel g = d.chats().stream().map(Channel.class::cast).filter(x -> x.id() == groupId).findFirst().orElseThrow();
       int comment = Integer.parseInt(query.substring("comment=".length()));
-      return List.of(location(media(messages(new InputChannel(g.id(), g.accessHash()), comment).get(0))));
+      return List.of(location(media(messages(c, new InputChannel(g.id(), g.accessHash()), comment).get(0))));
     }
-    Message msg = (Message) messages(input, id).get(0);
+    Message msg = (Message) messages(c, input, id).get(0);
     if (msg.groupedId() == null || query.equals("single")) {
       return List.of(location(msg.media()));
     }
@@ -206,7 +248,7 @@ class LinkDemoTest {
     for (int i = 0; i < around.length; i++) {
       around[i] = Math.max(1, id - 9 + i);
     }
-    for (MessageType x : messages(input, around)) {
+    for (MessageType x : messages(c, input, around)) {
       if (x instanceof Message am && msg.groupedId().equals(am.groupedId())) {
         album.add(location(am.media()));
       }
@@ -214,12 +256,12 @@ class LinkDemoTest {
     return album;
   }
 
-  private static List<MessageType> messages(InputChannel channel, int... ids) {
+  private static List<MessageType> messages(MtprotoConnection c, InputChannel channel, int... ids) {
     List<InputMessage> in = new ArrayList<>();
     for (int i : java.util.stream.IntStream.of(ids).distinct().toArray()) {
       in.add(new InputMessageID(i));
     }
-    return ((ChannelMessages) call(new GetMessages(channel, in))).messages();
+    return ((ChannelMessages) call(c, new GetMessages(channel, in))).messages();
   }
 
   private static MessageMedia media(MessageType m) {
@@ -243,10 +285,10 @@ class LinkDemoTest {
     return new InputPhotoFileLocation(p.id(), p.accessHash(), p.fileReference(), largest.type());
   }
 
-  private static String sha256(InputFileLocationType location, long size) {
+  private static String sha256(MtprotoConnection c, InputFileLocationType location, long size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (long offset = 0; offset < size; offset += 1 << 20) {
-      File f = (File) call(new GetFile(false, false, location, offset, 1 << 20));
+      File f = (File) call(c, new GetFile(false, false, location, offset, 1 << 20));
       out.writeBytes(f.bytes().toByteArray());
     }
     try {

@@ -88,6 +88,7 @@ class LinkKindsTest {
   private static WorldPhoto paperPhoto;
   private static WorldMessage preview;
   private static WorldChannel secret;
+  private static WorldPhoto secretPhoto;
   private static WorldMessage secretPost;
   private static WorldChannel closed;
   private static WorldChannel invite;
@@ -122,13 +123,15 @@ class LinkKindsTest {
         .description("about it").photo(paperPhoto).document(paper).create();
     preview = world.post(news).text("see https://example.org/paper").webPage(page).create();
 
-    secret = world.privateChannel("Secret").members(botUser, alice).create();
+    secretPhoto = world.photo().seed(12).create();
+    secret = world.privateChannel("Secret").photo(secretPhoto).members(botUser, alice).create();
     secretPost = world.post(secret).text("members only")
         .media(world.document("s.bin", FileContent.seeded(10, 5000)).create()).create();
     closed = world.privateChannel("Closed").members(alice).create();
 
     invitePhoto = world.photo().seed(11).create();
-    invite = world.privateChannel("Invite me").about("what we do").photo(invitePhoto).members(alice).create();
+    WorldUser bob = world.user("Bob").create();
+    invite = world.privateChannel("Invite me").about("what we do").photo(invitePhoto).members(bob).create();
 
     bot = clients.loginBot(botUser);
     aliceConn = clients.connect(cluster.dc(1));
@@ -230,7 +233,9 @@ class LinkKindsTest {
 
   @Test
   void storiesByIdCarryPhotoAndVideoMediaInOrderAskedAndSkipMissingOnes() {
-    Stories s = (Stories) call(bot, new GetStoriesByID(peer(news), List.of(videoStory.id(), 42, photoStory.id())));
+    assertThat(errorMessage(bot, new GetStoriesByID(peer(news), List.of(videoStory.id())))).as("users only")
+        .isEqualTo("BOT_METHOD_INVALID");
+    Stories s = (Stories) call(aliceConn, new GetStoriesByID(peer(news), List.of(videoStory.id(), 42, photoStory.id())));
     assertThat(s.count()).isEqualTo(2);
     StoryItem video = (StoryItem) s.stories().get(0);
     assertThat(video.id()).isEqualTo(videoStory.id());
@@ -243,12 +248,15 @@ class LinkKindsTest {
     assertThat(((MessageMediaPhoto) photo.media()).photo()).isInstanceOf(Photo.class);
     assertThat(s.chats()).extracting(c -> ((Channel) c).id()).containsExactly(news.id());
 
-    Stories users = (Stories) call(bot, new GetStoriesByID(new InputPeerUser(alice.id(), alice.accessHash()),
+    Stories users = (Stories) call(aliceConn, new GetStoriesByID(new InputPeerUser(alice.id(), alice.accessHash()),
         List.of(aliceStory.id())));
     assertThat(users.stories()).hasSize(1);
-    assertThat(errorMessage(bot, new GetStoriesByID(new InputPeerUser(alice.id(), 1), List.of(1))))
+    assertThat(((Stories) call(aliceConn, new GetStoriesByID(new io.telefetch.tl.api.InputPeerSelf(),
+        List.of(aliceStory.id())))).stories()).hasSize(1);
+    assertThat(errorMessage(aliceConn, new GetStoriesByID(new InputPeerUser(alice.id(), 1), List.of(1))))
         .isEqualTo("PEER_ID_INVALID");
-    assertThat(errorMessage(bot, new GetStoriesByID(new InputPeerEmpty(), List.of(1)))).isEqualTo("PEER_ID_INVALID");
+    assertThat(errorMessage(aliceConn, new GetStoriesByID(new InputPeerEmpty(), List.of(1))))
+        .isEqualTo("PEER_ID_INVALID");
   }
 
   @Test
@@ -278,7 +286,7 @@ class LinkKindsTest {
   }
 
   private static Document storyDocument() {
-    Stories s = (Stories) call(bot, new GetStoriesByID(peer(news), List.of(videoStory.id())));
+    Stories s = (Stories) call(aliceConn, new GetStoriesByID(peer(news), List.of(videoStory.id())));
     return (Document) ((MessageMediaDocument) ((StoryItem) s.stories().get(0)).media()).document();
   }
 
@@ -327,7 +335,8 @@ class LinkKindsTest {
   @Test
   void usersLearnPrivateChannelsFromTheirDialogsWhileBotsMayNotAsk() {
     Dialogs d = (Dialogs) call(aliceConn, GetDialogs.builder().offsetPeer(new InputPeerEmpty()).limit(100).build());
-    assertThat(d.chats()).extracting(c -> ((Channel) c).id()).contains(secret.id(), closed.id(), invite.id());
+    assertThat(d.chats()).extracting(c -> ((Channel) c).id()).contains(secret.id(), closed.id())
+        .doesNotContain(invite.id(), news.id());
     Channel s = d.chats().stream().map(Channel.class::cast).filter(c -> c.id() == secret.id()).findFirst().orElseThrow();
     assertThat(s.accessHash()).isEqualTo(secret.accessHash());
     assertThat(d.dialogs()).anySatisfy(x -> {
@@ -344,7 +353,9 @@ class LinkKindsTest {
 
   @Test
   void anInvitePreviewHasTitleAboutPhotoAndCountAndAMemberGetsTheChat() {
-    ChatInvite i = (ChatInvite) call(bot, new CheckChatInvite(invite.inviteHash().orElseThrow()));
+    assertThat(errorMessage(bot, new CheckChatInvite(invite.inviteHash().orElseThrow()))).as("users only")
+        .isEqualTo("BOT_METHOD_INVALID");
+    ChatInvite i = (ChatInvite) call(aliceConn, new CheckChatInvite(invite.inviteHash().orElseThrow()));
     assertThat(i.title()).isEqualTo("Invite me");
     assertThat(i.about()).isEqualTo("what we do");
     assertThat(i.participantsCount()).isEqualTo(1);
@@ -352,18 +363,26 @@ class LinkKindsTest {
     Photo p = (Photo) i.photo();
     assertThat(p.id()).isEqualTo(invitePhoto.id());
     PhotoSize largest = (PhotoSize) p.sizes().get(p.sizes().size() - 1);
-    assertThat(download(bot, new InputPhotoFileLocation(p.id(), p.accessHash(), p.fileReference(), largest.type()),
-        largest.size())).isEqualTo(invitePhoto.largest().content().read(0, largest.size()));
+    assertThat(download(aliceConn, new InputPhotoFileLocation(p.id(), p.accessHash(), p.fileReference(),
+        largest.type()), largest.size())).isEqualTo(invitePhoto.largest().content().read(0, largest.size()));
 
-    ChatInviteAlready already = (ChatInviteAlready) call(aliceConn, new CheckChatInvite(invite.inviteHash().get()));
+    ChatInviteAlready already = (ChatInviteAlready) call(aliceConn, new CheckChatInvite(secret.inviteHash().get()));
     Channel c = (Channel) already.chat();
-    assertThat(c.id()).isEqualTo(invite.id());
+    assertThat(c.id()).isEqualTo(secret.id());
+    assertThat(c.accessHash()).isEqualTo(secret.accessHash());
     ChatPhoto cp = (ChatPhoto) c.photo();
-    assertThat(cp.photoId()).isEqualTo(invitePhoto.id());
-    byte[] big = download(aliceConn, InputPeerPhotoFileLocation.builder().big(true).peer(peer(invite))
-        .photoId(invitePhoto.id()).build(), invitePhoto.largest().content().size());
-    assertThat(big).isEqualTo(invitePhoto.largest().content().read(0, (int) invitePhoto.largest().content().size()));
-    assertThat(errorMessage(bot, new CheckChatInvite("AAAAbogus"))).isEqualTo("INVITE_HASH_INVALID");
+    assertThat(cp.photoId()).isEqualTo(secretPhoto.id());
+    InputPeerChannel chat = new InputPeerChannel(c.id(), c.accessHash());
+    byte[] big = download(aliceConn, InputPeerPhotoFileLocation.builder().big(true).peer(chat)
+        .photoId(cp.photoId()).build(), secretPhoto.largest().content().size());
+    assertThat(big).isEqualTo(secretPhoto.largest().content().read(0, (int) secretPhoto.largest().content().size()));
+    byte[] small = download(aliceConn, InputPeerPhotoFileLocation.builder().peer(chat).photoId(cp.photoId()).build(),
+        secretPhoto.sizes().get(0).content().size());
+    assertThat(small).isEqualTo(secretPhoto.sizes().get(0).content().read(0,
+        (int) secretPhoto.sizes().get(0).content().size()));
+    assertThat(errorMessage(aliceConn, new GetFile(false, false,
+        InputPeerPhotoFileLocation.builder().peer(chat).photoId(12345).build(), 0, MIB))).isEqualTo("LOCATION_INVALID");
+    assertThat(errorMessage(aliceConn, new CheckChatInvite("AAAAbogus"))).isEqualTo("INVITE_HASH_INVALID");
   }
 
   // ------------------------------------------------------------------ renames
