@@ -249,7 +249,8 @@ public final class TmeWebServer implements AutoCloseable {
       return notFound("Channel not found", "@" + username + " doesn't exist.", query);
     }
     if (story) {
-      Optional<WorldStory> s = parseInt(rest.get(2)).flatMap(i -> world.story(owner.get(), i));
+      Optional<WorldStory> s = parseInt(rest.get(2)).flatMap(i -> world.story(owner.get(), i))
+          .filter(x -> !world.isExpired(x));
       if (s.isEmpty()) {
         return notFound("Story not found", "This story doesn't exist or has expired.", query);
       }

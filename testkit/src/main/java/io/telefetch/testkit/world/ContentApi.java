@@ -276,7 +276,7 @@ final class ContentApi {
     views.include(world.current(owner));
     List<StoryItemType> out = new ArrayList<>();
     for (int id : m.id()) {
-      world.story(owner, id).ifPresent(s -> out.add(views.story(s)));
+      world.story(owner, id).filter(s -> owner == self || !world.isExpired(s)).ifPresent(s -> out.add(views.story(s)));
     }
     return new Stories(out.size(), out, null, views.chats(), views.users());
   }

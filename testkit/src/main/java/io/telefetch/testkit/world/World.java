@@ -391,6 +391,14 @@ public final class World {
     return s == null ? Optional.empty() : Optional.ofNullable(s.get(id));
   }
 
+  /**
+   * Whether a story is gone for everyone but its owner: it was not pinned to the profile and its 24
+   * hours are over ({@code stories.getStoriesByID} leaves it out, its t.me page answers 404).
+   */
+  public boolean isExpired(WorldStory story) {
+    return !story.pinned() && now() >= story.expireDate();
+  }
+
   /** The current value of a user or channel (after a {@link #rename}). */
   Object current(Object owner) {
     return owner instanceof WorldUser u ? users.getOrDefault(u.id(), u)

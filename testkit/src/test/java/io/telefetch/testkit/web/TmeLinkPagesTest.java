@@ -46,6 +46,8 @@ class TmeLinkPagesTest {
   private static WorldDocument storyVideo;
   private static WorldUser alice;
   private static WorldStory aliceStory;
+  private static WorldStory expiredStory;
+  private static WorldStory oldPinnedStory;
   private static WorldChannel secret;
   private static WorldMessage secretPost;
   private static WorldChannel invite;
@@ -74,6 +76,9 @@ class TmeLinkPagesTest {
     storyVideo = world.video("story.mp4", FileContent.seeded(3, 6000)).size(720, 1280).create();
     videoStory = world.story(news).media(storyVideo).create();
     aliceStory = world.story(alice).media(world.photo().seed(4).create()).caption("hers").create();
+    int twoDaysAgo = (int) Instant.parse("2024-04-29T12:00:00Z").getEpochSecond();
+    expiredStory = world.story(news).media(storyPhoto).pinned(false).date(twoDaysAgo).create();
+    oldPinnedStory = world.story(news).media(storyPhoto).date(twoDaysAgo).create();
 
     paper = world.document("paper.pdf", FileContent.seeded(5, 3000)).mimeType("application/pdf").create();
     paperPhoto = world.photo().seed(6).create();
@@ -168,6 +173,8 @@ class TmeLinkPagesTest {
     assertThat(og(user, "og:title")).isEqualTo("Alice");
     assertThat(og(user, "og:description")).isEqualTo("hers");
 
+    page("/pages_news/s/" + expiredStory.id(), 404);
+    assertThat(og(page("/pages_news/s/" + oldPinnedStory.id(), 200), "og:title")).isEqualTo("News <&>");
     Document missing = page("/pages_news/s/99", 404);
     assertThat(og(missing, "og:description")).isNull();
     page("/pages_news/s/abc", 404);

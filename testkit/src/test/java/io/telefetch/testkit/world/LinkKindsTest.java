@@ -248,6 +248,20 @@ class LinkKindsTest {
     assertThat(((MessageMediaPhoto) photo.media()).photo()).isInstanceOf(Photo.class);
     assertThat(s.chats()).extracting(c -> ((Channel) c).id()).containsExactly(news.id());
 
+    // a story that was not pinned is gone after its 24 hours, except for its owner
+    WorldStory gone = world.story(alice).media(world.photo().seed(13).create()).pinned(false)
+        .date(world.now() - 86_400).create();
+    WorldStory stays = world.story(news).media(world.photo().seed(14).create()).date(world.now() - 86_400).create();
+    assertThat(((Stories) call(aliceConn, new GetStoriesByID(peer(news), List.of(stays.id())))).stories()).hasSize(1);
+    assertThat(((Stories) call(aliceConn, new GetStoriesByID(new io.telefetch.tl.api.InputPeerSelf(),
+        List.of(gone.id())))).stories()).as("the owner still sees it").hasSize(1);
+    WorldStory goneNews = world.story(news).media(world.photo().seed(15).create()).pinned(false)
+        .date(world.now() - 86_400).create();
+    assertThat(((Stories) call(aliceConn, new GetStoriesByID(peer(news), List.of(goneNews.id(), stays.id()))))
+        .stories()).extracting(x -> ((StoryItem) x).id()).containsExactly(stays.id());
+    assertThat(world.isExpired(gone)).isTrue();
+    assertThat(world.isExpired(stays)).isFalse();
+
     Stories users = (Stories) call(aliceConn, new GetStoriesByID(new InputPeerUser(alice.id(), alice.accessHash()),
         List.of(aliceStory.id())));
     assertThat(users.stories()).hasSize(1);
