@@ -140,7 +140,11 @@ final class ContentApi {
     TlViews views = new TlViews(world, self.id());
     List<ChatType> out = new ArrayList<>();
     for (InputChannelType input : m.id()) {
-      out.add(views.channel(channel(input, self)));
+      WorldChannel c = channel(input, self);
+      if (input instanceof InputChannel ic && ic.accessHash() == 0 && c.accessHash() != 0) {
+        readable(c, self); // a bot's hash-0 lookup reveals the access hash only of channels it may read
+      }
+      out.add(views.channel(c));
     }
     return new Chats(out);
   }

@@ -341,6 +341,10 @@ class LinkKindsTest {
     assertThat(errorMessage(bot, new GetMessages(new InputChannel(closed.id(), 0), List.of(new InputMessageID(1)))))
         .isEqualTo("CHANNEL_PRIVATE");
     assertThat(errorMessage(bot, new GetChannels(List.of(new InputChannel(424242, 0))))).isEqualTo("CHANNEL_INVALID");
+    assertThat(errorMessage(bot, new GetChannels(List.of(new InputChannel(closed.id(), 0)))))
+        .as("no access hash for a private channel the bot is not in").isEqualTo("CHANNEL_PRIVATE");
+    Chats publicOne = (Chats) call(bot, new GetChannels(List.of(new InputChannel(news.id(), 0))));
+    assertThat(((Channel) publicOne.chats().get(0)).accessHash()).isEqualTo(news.accessHash());
     // a user needs the real access hash, which it learns from its dialogs
     assertThat(errorMessage(aliceConn, new GetChannels(List.of(new InputChannel(secret.id(), 0)))))
         .isEqualTo("CHANNEL_INVALID");
