@@ -18,11 +18,6 @@ package io.telefetch.testkit.world;
 public record WorldStory(Object owner, int id, int date, int expireDate, String caption, WorldMedia media,
     boolean pinned) {
 
-  /** The owner's username, or null if it has none. */
-  String ownerUsername() {
-    return owner instanceof WorldUser u ? u.username().orElse(null) : ((WorldChannel) owner).username().orElse(null);
-  }
-
   /** The owner's display name: a user's full name or a channel's title. */
   public String ownerName() {
     if (owner instanceof WorldUser u) {
