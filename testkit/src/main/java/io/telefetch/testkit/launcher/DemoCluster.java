@@ -55,6 +55,7 @@ public final class DemoCluster implements AutoCloseable {
   private LaunchConfig config;
   private WorldChannel channel;
   private final List<WorldMessage> posts = new ArrayList<>();
+  private LinkDemo linkDemo;
   private long hashMillis;
   private volatile boolean closed;
 
@@ -102,6 +103,9 @@ public final class DemoCluster implements AutoCloseable {
       WorldUser bot = world.bot(BOT).firstName("Telefetch demo bot").dc(defaultDc).create();
       if (options.guestAccess) {
         guest[0] = world.user("Guest").dc(defaultDc).create();
+      }
+      if (options.links) {
+        linkDemo = LinkDemo.seed(world, bot, defaultDc);
       }
       List<WorldDocument> documents = new ArrayList<>();
       for (FileSpec f : files) {
@@ -152,7 +156,10 @@ public final class DemoCluster implements AutoCloseable {
           cluster.mtProxy().map(p -> new LaunchConfig.MtProxy(p.host(), p.port(), secretHex)).orElse(null),
           options.guestAccess,
           List.of(new LaunchConfig.Channel(CHANNEL, CHANNEL_TITLE, channel.id(), Long.toString(channel.accessHash()),
-              channel.dc(), messages)));
+              channel.dc(), messages)),
+          linkDemo == null ? null : linkDemo.toConfig(web.baseUrl()),
+          linkDemo == null ? null : new LaunchConfig.DemoUser(LinkDemo.USER_PHONE, LinkDemo.USER_CODE,
+              linkDemo.user().dc()));
       return this;
     } catch (RuntimeException e) {
       close();
@@ -185,6 +192,11 @@ public final class DemoCluster implements AutoCloseable {
   /** The demo channel. */
   public WorldChannel channel() {
     return channel;
+  }
+
+  /** The sample links ({@link Builder#links}), or empty. */
+  public java.util.Optional<LinkDemo> links() {
+    return java.util.Optional.ofNullable(linkDemo);
   }
 
   /** The posts, one per file, in {@code --file} order. */
@@ -231,8 +243,15 @@ public final class DemoCluster implements AutoCloseable {
     private int apiId = DEFAULT_API_ID;
     private String apiHash = DEFAULT_API_HASH;
     private Long seed;
+    private boolean links;
 
     private Builder() {}
+
+    /** Also seeds one sample of every link kind ({@link LinkDemo}), listed under {@code links} in the config. */
+    public Builder links(boolean links) {
+      this.links = links;
+      return this;
+    }
 
     /** How many main DCs, 1 to 5 (default 3). */
     public Builder dcs(int n) {

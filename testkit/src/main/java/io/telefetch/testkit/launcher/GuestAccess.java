@@ -22,7 +22,8 @@ final class GuestAccess implements ApiHandler {
   static final Set<String> METHODS = Set.of(
       "contacts.resolveUsername", "channels.getChannels", "channels.getMessages", "channels.getFullChannel",
       "messages.getMessages", "messages.getHistory", "messages.getDiscussionMessage", "messages.getReplies",
-      "messages.checkChatInvite", "updates.getState");
+      "messages.checkChatInvite", "messages.getForumTopicsByID", "channels.getForumTopicsByID",
+      "stories.getStoriesByID", "updates.getState");
 
   private final ApiHandler delegate;
   private final long guestUserId;

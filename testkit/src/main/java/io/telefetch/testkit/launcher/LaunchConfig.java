@@ -26,6 +26,8 @@ import java.util.List;
  *     padding is required), or null
  * @param mtproxy the MTProxy address routing to every DC by the header's DC id, or null without a
  *     secret
+ * @param demoUser a user account for the links only users may resolve (only with {@code --links}), else null
+ * @param links sample links of every kind with their media (only with {@code --links}), else null
  * @param guestAccess whether clients that never logged in may read public channels and download
  * @param channels the seeded channels
  */
@@ -41,7 +43,9 @@ public record LaunchConfig(
     @JsonProperty("mtproxy_secret") String mtproxySecret,
     @JsonProperty("mtproxy") MtProxy mtproxy,
     @JsonProperty("guest_access") boolean guestAccess,
-    @JsonProperty("channels") List<Channel> channels) {
+    @JsonProperty("channels") List<Channel> channels,
+    @JsonProperty("links") List<Link> links,
+    @JsonProperty("demo_user") DemoUser demoUser) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -50,6 +54,7 @@ public record LaunchConfig(
   public LaunchConfig {
     dcs = List.copyOf(dcs);
     channels = List.copyOf(channels);
+    links = links == null ? null : List.copyOf(links);
   }
 
   /**
@@ -135,6 +140,77 @@ public record LaunchConfig(
       @JsonProperty("mime_type") String mimeType,
       @JsonProperty("cdn") boolean cdn,
       @JsonProperty("url") String url) {}
+
+  /** A config without sample links (the launcher without {@code --links}). */
+  public LaunchConfig(List<Dc> dcs, Rsa rsa, Rsa cdnRsa, int apiId, String apiHash, String botToken, String webBaseUrl,
+      String mtproxySecret, MtProxy mtproxy, boolean guestAccess, List<Channel> channels) {
+    this(dcs, rsa, cdnRsa, apiId, apiHash, botToken, webBaseUrl, mtproxySecret, mtproxy, guestAccess, channels, null,
+        null);
+  }
+
+  /**
+   * A sample link of one kind (the launcher's {@code --links}), with what it resolves to.
+   *
+   * @param kind {@code post}, {@code album}, {@code single}, {@code comment}, {@code topic}, {@code
+   *     private_post}, {@code story}, {@code invite}, {@code username}, {@code webpage_document} or
+   *     {@code renamed}
+   * @param link the link as a user pastes it, on {@code https://t.me}
+   * @param url the same link on the web server ({@code web_base_url}); null when t.me shows no
+   *     public page for it ({@code /c/} links)
+   * @param account who can resolve it: {@code bot} (the demo bot or the demo user) or {@code user} (only
+   *     the demo user: Telegram answers {@code BOT_METHOD_INVALID} to bots for {@code
+   *     messages.checkChatInvite} and {@code stories.getStoriesByID})
+   * @param note what the link points to and how it resolves
+   * @param media the files it resolves to, in order, each with its SHA-256
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Link(
+      @JsonProperty("kind") String kind,
+      @JsonProperty("link") String link,
+      @JsonProperty("url") String url,
+      @JsonProperty("account") String account,
+      @JsonProperty("note") String note,
+      @JsonProperty("media") List<Media> media) {
+    public Link {
+      media = List.copyOf(media);
+    }
+  }
+
+  /**
+   * The demo user account (with {@code --links}): log in with {@code auth.sendCode} ({@code api_id},
+   * {@code api_hash}) and {@code auth.signIn} with this code, on its home DC ({@code
+   * PHONE_MIGRATE_X} elsewhere).
+   *
+   * @param phone the phone number
+   * @param loginCode the code {@code auth.signIn} accepts
+   * @param dc its home DC
+   */
+  public record DemoUser(
+      @JsonProperty("phone") String phone,
+      @JsonProperty("login_code") String loginCode,
+      @JsonProperty("dc") int dc) {}
+
+  /**
+   * One file a sample link resolves to.
+   *
+   * @param fileName the document's file name, or {@code photo_ID_TYPE.jpg} for a photo size
+   * @param size bytes
+   * @param sha256 SHA-256 of the whole file, lowercase hex
+   * @param dc the DC storing the bytes
+   * @param mimeType the MIME type ({@code image/jpeg} for photos)
+   */
+  public record Media(
+      @JsonProperty("file_name") String fileName,
+      @JsonProperty("size") long size,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("dc") int dc,
+      @JsonProperty("mime_type") String mimeType) {}
+
+  /** The sample link of {@code kind}, if listed. */
+  public java.util.Optional<Link> link(String kind) {
+    return links == null ? java.util.Optional.empty()
+        : links.stream().filter(l -> l.kind().equals(kind)).findFirst();
+  }
 
   /** The channel with {@code username}, if listed. */
   public java.util.Optional<Channel> channel(String username) {

@@ -73,6 +73,12 @@ public final class Launcher implements Callable<Integer> {
   @Option(names = "--api-hash", paramLabel = "HASH", description = "The api_hash logins must carry (default: a fixed one).")
   String apiHash = DemoCluster.DEFAULT_API_HASH;
 
+  @Option(names = "--links",
+      description = "Also seed one sample of every link kind (post, album, single, comment, topic, private post, story, "
+          + "invite, username, link preview with a document, renamed username), listed with their SHA-256 under "
+          + "\"links\" in the JSON.")
+  boolean links;
+
   @Option(names = "--seed", paramLabel = "N", description = "The world seed: ids, access hashes and the bot token derive from it.")
   Long seed;
 
@@ -105,7 +111,7 @@ public final class Launcher implements Callable<Integer> {
         b.mtProxySecret(MtProxySecret.parse(mtproxySecret));
       }
       mediaDcs.forEach(b::mediaDc);
-      b.cdn(cdn).guestAccess(guestAccess).apiCredentials(apiId, apiHash);
+      b.cdn(cdn).guestAccess(guestAccess).apiCredentials(apiId, apiHash).links(links);
       if (seed != null) {
         b.seed(seed);
       }

@@ -6,6 +6,9 @@ import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
+import io.telefetch.testkit.world.WorldMedia;
+import io.telefetch.testkit.world.WorldStory;
+import io.telefetch.testkit.world.WorldWebPage;
 import io.telefetch.testkit.world.WorldPhoto;
 import io.telefetch.testkit.world.WorldPhotoSize;
 import io.telefetch.testkit.world.WorldUser;
@@ -58,6 +61,31 @@ final class TmePages {
 
   String avatarUrl(String username) {
     return base + "/_/avatar/" + username + ".jpg";
+  }
+
+  String storyUrl(String username, WorldStory story) {
+    return base + "/" + username + "/s/" + story.id();
+  }
+
+  /** The URL of a story's bytes: the document, the photo's largest size, or a video's thumbnail. */
+  String storyMediaUrl(String username, WorldStory story, String what) {
+    return base + "/_/story/" + username + "/" + story.id() + "/" + what;
+  }
+
+  String webPagePhotoUrl(String username, WorldMessage m, WorldPhotoSize size) {
+    return base + "/_/webpage/" + username + "/" + m.id() + "/photo/" + Html.segment(size.type()) + ".jpg";
+  }
+
+  String webPageFileUrl(String username, WorldMessage m, WorldDocument d) {
+    return base + "/_/webpage/" + username + "/" + m.id() + "/file/" + Html.segment(d.fileName().orElse("file"));
+  }
+
+  String inviteUrl(String hash) {
+    return base + "/+" + hash;
+  }
+
+  String invitePhotoUrl(String hash) {
+    return base + "/_/invite/" + hash + ".jpg";
   }
 
   String logoUrl() {
@@ -139,6 +167,84 @@ final class TmePages {
         "<div class=\"tgme_widget_message_error\">Post not found</div>\n");
   }
 
+  // ------------------------------------------------------------------ stories and invites
+
+  /**
+   * The page of a story ({@code /username/s/id}): {@code og:title} = the owner's name, {@code
+   * og:description} = the caption (or a generic line), {@code og:image} = the photo's largest size
+   * or the video's thumbnail, {@code og:video} (+ type, width, height) for a video.
+   */
+  String storyPage(String username, WorldStory story) {
+    WorldMedia media = story.media();
+    String image = media instanceof WorldPhoto p
+        ? storyMediaUrl(username, story, "photo/" + Html.segment(p.largest().type()) + ".jpg")
+        : storyMediaUrl(username, story, "thumb.jpg");
+    String description = story.caption().isEmpty() ? "Story by @" + username + " on Telegram." : story.caption();
+    Meta meta = Meta.openGraph(story.ownerName(), image, description);
+    String video = null;
+    if (media instanceof WorldDocument d && isVideo(d)) {
+      video = storyMediaUrl(username, story, "file/" + Html.segment(d.fileName().orElse("video.mp4")));
+      meta.property("og:video", video);
+      meta.property("og:video:type", d.mimeType());
+      d.video().ifPresent(v -> {
+        meta.property("og:video:width", Integer.toString(v.w()));
+        meta.property("og:video:height", Integer.toString(v.h()));
+      });
+    }
+    meta.property("twitter:title", story.ownerName());
+    meta.property("twitter:image", image);
+    meta.property("twitter:description", description);
+    meta.name("twitter:card", video != null ? "player" : "summary_large_image");
+    String tg = "tg://resolve?domain=" + username + "&story=" + story.id();
+    meta.property("al:ios:url", tg);
+    meta.property("al:android:url", tg);
+    StringBuilder body = new StringBuilder();
+    body.append("<div class=\"tgme_page tgme_page_story\" data-story=\"").append(esc(username + "/" + story.id()))
+        .append("\">\n  <div class=\"tgme_page_title\"><span dir=\"auto\">").append(esc(story.ownerName()))
+        .append("</span></div>\n");
+    if (video != null) {
+      body.append("  <video class=\"tgme_story_video\" src=\"").append(esc(video)).append("\" poster=\"")
+          .append(esc(image)).append("\" preload=\"none\"></video>\n");
+    } else {
+      body.append("  <img class=\"tgme_story_photo\" src=\"").append(esc(image)).append("\">\n");
+    }
+    if (!story.caption().isEmpty()) {
+      body.append("  <div class=\"tgme_page_description\">").append(Html.text(story.caption())).append("</div>\n");
+    }
+    body.append("  <div class=\"tgme_page_action\"><a class=\"tgme_action_button_new shine\" href=\"")
+        .append(esc(tg)).append("\">View in Telegram</a></div>\n</div>\n");
+    return page(story.ownerName() + " \u2013 Telegram", meta, storyUrl(username, story), body.toString());
+  }
+
+  /**
+   * The invite page of a private channel ({@code /+hash}, {@code /joinchat/hash}): {@code
+   * og:title} = the title, {@code og:description} = its description or t.me's invitation line,
+   * {@code og:image} = its photo (or a generated avatar); the member count and a "Join" button.
+   */
+  String invitePage(String hash, WorldChannel channel) {
+    String kind = channel.isBroadcast() ? "channel" : "group";
+    String description = channel.about().orElse("You are invited to the " + kind + " " + channel.title()
+        + ". Click above to join.");
+    Meta meta = Meta.openGraph(channel.title(), invitePhotoUrl(hash), description);
+    meta.property("twitter:title", channel.title());
+    meta.property("twitter:image", invitePhotoUrl(hash));
+    meta.name("twitter:card", "summary");
+    String tg = "tg://join?invite=" + hash;
+    meta.property("al:ios:url", tg);
+    meta.property("al:android:url", tg);
+    StringBuilder body = new StringBuilder();
+    body.append("<div class=\"tgme_page\">\n")
+        .append("  <div class=\"tgme_page_photo\"><a href=\"").append(esc(tg))
+        .append("\"><img class=\"tgme_page_photo_image\" src=\"").append(esc(invitePhotoUrl(hash))).append("\"></a></div>\n")
+        .append("  <div class=\"tgme_page_title\"><span dir=\"auto\">").append(esc(channel.title())).append("</span></div>\n")
+        .append("  <div class=\"tgme_page_extra\">").append(esc(subscribers(channel))).append("</div>\n")
+        .append("  <div class=\"tgme_page_description\">").append(esc(description)).append("</div>\n")
+        .append("  <div class=\"tgme_page_action\"><a class=\"tgme_action_button_new shine\" href=\"")
+        .append(esc(tg)).append("\">").append(channel.isBroadcast() ? "Join Channel" : "Join Group")
+        .append("</a></div>\n</div>\n");
+    return page("Join " + kind + " chat on Telegram", meta, inviteUrl(hash), body.toString());
+  }
+
   // ------------------------------------------------------------------ channel pages
 
   /** The channel (or user) page {@code /username}. */
@@ -200,6 +306,9 @@ final class TmePages {
     for (WorldMessage m : world.messages(channel)) {
       if (before > 0 && m.id() >= before) {
         break;
+      }
+      if (m.isService()) {
+        continue;
       }
       OptionalLong g = m.groupedId();
       if (g.isPresent() && g.getAsLong() == lastGroup && !entries.isEmpty()) {
@@ -309,6 +418,9 @@ final class TmePages {
       out.append("    <div class=\"tgme_widget_message_text js-message_text\" dir=\"auto\">").append(Html.text(caption))
           .append("</div>\n");
     }
+    if (anchor.webPage().isPresent()) {
+      linkPreview(out, username, anchor, anchor.webPage().get());
+    }
     out.append("    <div class=\"tgme_widget_message_footer compact js-message_footer\">")
         .append("<div class=\"tgme_widget_message_info short js-message_info\">")
         .append("<span class=\"tgme_widget_message_views\">").append(Html.count(anchor.views())).append("</span>")
@@ -317,6 +429,30 @@ final class TmePages {
         .append("\"><time datetime=\"").append(Html.datetime(anchor.date())).append("\" class=\"time\">")
         .append(Html.time(anchor.date())).append("</time></a></span></div></div>\n")
         .append("  </div>\n</div>\n</div>\n");
+  }
+
+  /** t.me's link preview block: site, title, description, the photo and the attached document. */
+  private void linkPreview(StringBuilder out, String username, WorldMessage m, WorldWebPage w) {
+    out.append("    <a class=\"tgme_widget_message_link_preview\" href=\"").append(esc(w.url())).append("\">");
+    if (w.siteName() != null) {
+      out.append("<div class=\"link_preview_site_name accent_color\" dir=\"auto\">").append(esc(w.siteName())).append("</div>");
+    }
+    if (w.photo() != null) {
+      out.append("<i class=\"link_preview_image\" style=\"background-image:url('")
+          .append(esc(webPagePhotoUrl(username, m, w.photo().largest()))).append("')\"></i>");
+    }
+    if (w.title() != null) {
+      out.append("<div class=\"link_preview_title\" dir=\"auto\">").append(esc(w.title())).append("</div>");
+    }
+    if (w.description() != null) {
+      out.append("<div class=\"link_preview_description\" dir=\"auto\">").append(Html.text(w.description())).append("</div>");
+    }
+    if (w.document() != null) {
+      out.append("<div class=\"link_preview_document\" data-document-id=\"").append(w.document().id())
+          .append("\" data-src=\"").append(esc(webPageFileUrl(username, m, w.document()))).append("\">")
+          .append(esc(w.document().fileName().orElse("file"))).append("</div>");
+    }
+    out.append("</a>\n");
   }
 
   private void media(StringBuilder out, String username, WorldMessage m, String href, boolean grouped) {
@@ -380,6 +516,9 @@ final class TmePages {
     Optional<WorldDocument> d = m.document();
     if (d.isPresent() && (isVideo(d.get()) || !d.get().thumbs().isEmpty())) {
       return thumbUrl(username, m);
+    }
+    if (m.webPage().isPresent() && m.webPage().get().photo() != null) {
+      return webPagePhotoUrl(username, m, m.webPage().get().photo().largest());
     }
     return avatarUrl(username);
   }

@@ -7,6 +7,10 @@ import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
+import io.telefetch.testkit.world.WorldMedia;
+import io.telefetch.testkit.world.WorldPhoto;
+import io.telefetch.testkit.world.WorldStory;
+import io.telefetch.testkit.world.WorldTopic;
 import io.telefetch.testkit.world.WorldUser;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class TmeWebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TmeWebServer.class);
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{3,31}");
+  private static final Pattern INVITE_HASH = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
@@ -213,19 +218,28 @@ public final class TmeWebServer implements AutoCloseable {
     if (!parts.isEmpty() && parts.get(0).equals("_")) {
       return media(parts.subList(1, parts.size()), range);
     }
+    String rawFirst = path.startsWith("/") && path.length() > 1 ? path.substring(1).split("/", -1)[0] : "";
+    if (rawFirst.startsWith("+") || rawFirst.startsWith("%2B") || (!parts.isEmpty() && parts.get(0).equals("joinchat"))) {
+      return invite(parts, rawFirst, query);
+    }
     boolean preview = !parts.isEmpty() && parts.get(0).equals("s");
     List<String> rest = preview ? parts.subList(1, parts.size()) : parts;
-    if (rest.isEmpty() || rest.size() > 2 || (preview && rest.size() != 1) || !USERNAME.matcher(rest.get(0)).matches()) {
+    boolean story = !preview && rest.size() == 3 && rest.get(1).equals("s");
+    boolean topicPost = !preview && !story && rest.size() == 3;
+    if (rest.isEmpty() || rest.size() > 3 || (preview && rest.size() != 1) || !USERNAME.matcher(rest.get(0)).matches()) {
       return notFound("Page not found", "This page doesn't exist.", query);
     }
     String username = rest.get(0);
     Optional<Object> owner = world.resolve(username);
     if (owner.isEmpty()) {
       String renamed = renames.get(normalize(username));
+      if (renamed == null) {
+        renamed = world.renamedTo(username).orElse(null);
+      }
       if (renamed != null) {
         StringBuilder location = new StringBuilder(baseUrl).append(preview ? "/s/" : "/").append(renamed);
-        if (rest.size() == 2) {
-          location.append('/').append(rest.get(1));
+        for (String p : rest.subList(1, rest.size())) {
+          location.append('/').append(p);
         }
         if (rawQuery != null && !rawQuery.isEmpty()) {
           location.append('?').append(rawQuery);
@@ -234,6 +248,14 @@ public final class TmeWebServer implements AutoCloseable {
       }
       return notFound("Channel not found", "@" + username + " doesn't exist.", query);
     }
+    if (story) {
+      Optional<WorldStory> s = parseInt(rest.get(2)).flatMap(i -> world.story(owner.get(), i))
+          .filter(x -> !world.isExpired(x));
+      if (s.isEmpty()) {
+        return notFound("Story not found", "This story doesn't exist or has expired.", query);
+      }
+      return WebResponse.html(200, pages.storyPage(username, s.get()));
+    }
     if (owner.get() instanceof WorldUser user) {
       if (rest.size() == 1 && !preview) {
         return WebResponse.html(200, pages.userPage(user));
@@ -241,6 +263,18 @@ public final class TmeWebServer implements AutoCloseable {
       return notFound("Post not found", "This post doesn't exist or was deleted.", query);
     }
     WorldChannel channel = (WorldChannel) owner.get();
+    if (topicPost) {
+      // /username/<topic>/<msg>: a post of a forum topic, served like /username/<msg> when it is in that topic
+      Optional<WorldTopic> topic = parseInt(rest.get(1)).flatMap(t -> world.topic(channel, t));
+      Optional<WorldMessage> inTopic = topic.flatMap(t -> parseInt(rest.get(2)).flatMap(i -> world.message(channel, i))
+          .filter(m -> !m.isService() && m.topicId() == t.id()));
+      if (inTopic.isEmpty()) {
+        return notFound("Post not found", "This post doesn't exist or was deleted.", query);
+      }
+      boolean single = query.containsKey("single");
+      return WebResponse.html(200, isEmbed(query) ? pages.embedPage(channel, inTopic.get(), single)
+          : pages.postPage(channel, inTopic.get(), single));
+    }
     if (preview) {
       int before = parseInt(query.get("before")).orElse(0);
       return WebResponse.html(200, pages.previewPage(channel, before));
@@ -249,7 +283,7 @@ public final class TmeWebServer implements AutoCloseable {
       return WebResponse.html(200, pages.channelPage(channel));
     }
     Optional<Integer> id = parseInt(rest.get(1));
-    Optional<WorldMessage> message = id.flatMap(i -> world.message(channel, i));
+    Optional<WorldMessage> message = id.flatMap(i -> world.message(channel, i)).filter(m -> !m.isService());
     if (message.isEmpty()) {
       return notFound("Post not found", "This post doesn't exist or was deleted.", query);
     }
@@ -258,6 +292,28 @@ public final class TmeWebServer implements AutoCloseable {
       return WebResponse.html(200, pages.embedPage(channel, message.get(), single));
     }
     return WebResponse.html(200, pages.postPage(channel, message.get(), single));
+  }
+
+  /** {@code /+HASH} and {@code /joinchat/HASH}: the invite page of a private channel, or 404. */
+  private WebResponse invite(List<String> parts, String rawFirst, Map<String, String> query) {
+    String hash;
+    if (parts.get(0).equals("joinchat")) {
+      if (parts.size() != 2) {
+        return notFound("Invite link not found", "This invite link is invalid or has expired.", query);
+      }
+      hash = parts.get(1);
+    } else {
+      if (parts.size() != 1) {
+        return notFound("Page not found", "This page doesn't exist.", query);
+      }
+      hash = URLDecoder.decode(rawFirst, StandardCharsets.UTF_8).substring(1);
+    }
+    Optional<WorldChannel> channel = INVITE_HASH.matcher(hash).matches() ? world.channelByInviteHash(hash)
+        : Optional.empty();
+    if (channel.isEmpty()) {
+      return notFound("Invite link not found", "This invite link is invalid or has expired.", query);
+    }
+    return WebResponse.html(200, pages.invitePage(hash, channel.get()));
   }
 
   private WebResponse notFound(String title, String description, Map<String, String> query) {
@@ -284,8 +340,38 @@ public final class TmeWebServer implements AutoCloseable {
       long seed = owner.get() instanceof WorldChannel c ? c.id() : ((WorldUser) owner.get()).id();
       return jpeg(generated("avatar/" + seed, () -> FileContent.jpeg(160, 160, seed)), range);
     }
+    if (parts.size() == 2 && parts.get(0).equals("invite") && parts.get(1).endsWith(".jpg")) {
+      Optional<WorldChannel> c = world.channelByInviteHash(parts.get(1).substring(0, parts.get(1).length() - 4));
+      if (c.isEmpty()) {
+        return mediaNotFound();
+      }
+      if (c.get().photo().isPresent()) {
+        return jpeg(c.get().photo().get().largest().content(), range);
+      }
+      long seed = c.get().id();
+      return jpeg(generated("avatar/" + seed, () -> FileContent.jpeg(160, 160, seed)), range);
+    }
+    if (parts.size() >= 4 && parts.get(0).equals("story")) {
+      Optional<WorldStory> story = world.resolve(parts.get(1))
+          .flatMap(o -> parseInt(parts.get(2)).flatMap(i -> world.story(o, i)));
+      if (story.isEmpty()) {
+        return mediaNotFound();
+      }
+      return mediaItem(story.get().media(), parts.subList(3, parts.size()), range);
+    }
     if (parts.size() < 3) {
       return mediaNotFound();
+    }
+    if (parts.get(0).equals("webpage")) {
+      Optional<WorldMessage> m = world.channelByUsername(parts.get(1))
+          .flatMap(c -> parseInt(parts.get(2)).flatMap(i -> world.message(c, i)));
+      if (m.isEmpty() || m.get().webPage().isEmpty() || parts.size() < 4) {
+        return mediaNotFound();
+      }
+      List<String> what = parts.subList(3, parts.size());
+      WorldMedia item = what.get(0).equals("file") ? m.get().webPage().get().document()
+          : m.get().webPage().get().photo();
+      return item == null ? mediaNotFound() : mediaItem(item, what, range);
     }
     Optional<WorldMessage> found = world.channelByUsername(parts.get(1))
         .flatMap(c -> parseInt(parts.get(2).replaceFirst("\\.jpg$", "")).flatMap(i -> world.message(c, i)));
@@ -326,6 +412,30 @@ public final class TmeWebServer implements AutoCloseable {
         return mediaNotFound();
       }
     }
+  }
+
+  /**
+   * A media item's bytes by the tail of its URL: {@code file/NAME} (a document), {@code
+   * photo/TYPE.jpg} (a photo size), {@code thumb.jpg} (a document's thumbnail, or a generated one).
+   */
+  private WebResponse mediaItem(WorldMedia media, List<String> what, String range) {
+    if (what.size() == 2 && what.get(0).equals("file") && media instanceof WorldDocument d) {
+      return ranged(d.content(), d.mimeType(), range);
+    }
+    if (what.size() == 2 && what.get(0).equals("photo") && media instanceof WorldPhoto p && what.get(1).endsWith(".jpg")) {
+      String type = what.get(1).substring(0, what.get(1).length() - 4);
+      return p.size(type).map(s -> jpeg(s.content(), range)).orElseGet(TmeWebServer::mediaNotFound);
+    }
+    if (what.size() == 1 && what.get(0).equals("thumb.jpg") && media instanceof WorldDocument d) {
+      if (!d.thumbs().isEmpty()) {
+        return jpeg(d.thumbs().get(d.thumbs().size() - 1).content(), range);
+      }
+      int w = d.video().map(WorldDocument.Video::w).orElse(320);
+      int h = d.video().map(WorldDocument.Video::h).orElse(180);
+      int th = Math.max(1, Math.min(4096, (int) ((long) h * 320 / Math.max(1, w))));
+      return jpeg(generated("thumb/" + d.id(), () -> FileContent.jpeg(320, th, d.id())), range);
+    }
+    return mediaNotFound();
   }
 
   private FileContent generated(String key, java.util.function.Supplier<FileContent> make) {

@@ -35,6 +35,21 @@ import io.telefetch.tl.api.messages.GetHistory;
 import io.telefetch.tl.api.messages.GetReplies;
 import io.telefetch.tl.api.messages.Messages;
 import io.telefetch.tl.api.users.GetUsers;
+import io.telefetch.tl.api.Dialog;
+import io.telefetch.tl.api.DialogType;
+import io.telefetch.tl.api.ForumTopicDeleted;
+import io.telefetch.tl.api.ForumTopicType;
+import io.telefetch.tl.api.InputPeerSelf;
+import io.telefetch.tl.api.InputPeerUser;
+import io.telefetch.tl.api.PeerChannel;
+import io.telefetch.tl.api.PeerNotifySettings;
+import io.telefetch.tl.api.StoryItemType;
+import io.telefetch.tl.api.messages.Dialogs;
+import io.telefetch.tl.api.messages.DialogsSlice;
+import io.telefetch.tl.api.messages.ForumTopics;
+import io.telefetch.tl.api.messages.GetDialogs;
+import io.telefetch.tl.api.stories.GetStoriesByID;
+import io.telefetch.tl.api.stories.Stories;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,6 +93,16 @@ final class ContentApi {
       return getDiscussionMessage(ctx, m);
     } else if (method instanceof CheckChatInvite m) {
       return checkChatInvite(ctx, m);
+    } else if (method instanceof io.telefetch.tl.api.messages.GetForumTopicsByID m) {
+      WorldUser self = Errors.requireUser(ctx, world);
+      return forumTopics(self, peerChannel(m.peer(), self), m.topics());
+    } else if (method instanceof io.telefetch.tl.api.channels.GetForumTopicsByID m) {
+      WorldUser self = Errors.requireUser(ctx, world);
+      return forumTopics(self, channel(m.channel(), self), m.topics());
+    } else if (method instanceof GetStoriesByID m) {
+      return getStoriesByID(ctx, m);
+    } else if (method instanceof GetDialogs m) {
+      return getDialogs(ctx, m);
     }
     return null;
   }
@@ -115,14 +140,18 @@ final class ContentApi {
     TlViews views = new TlViews(world, self.id());
     List<ChatType> out = new ArrayList<>();
     for (InputChannelType input : m.id()) {
-      out.add(views.channel(channel(input)));
+      WorldChannel c = channel(input, self);
+      if (input instanceof InputChannel ic && ic.accessHash() == 0 && c.accessHash() != 0) {
+        readable(c, self); // a bot's hash-0 lookup reveals the access hash only of channels it may read
+      }
+      out.add(views.channel(c));
     }
     return new Chats(out);
   }
 
   private Object channelMessages(CallContext ctx, io.telefetch.tl.api.channels.GetMessages m) {
     WorldUser self = Errors.requireUser(ctx, world);
-    WorldChannel channel = readable(channel(m.channel()), self);
+    WorldChannel channel = readable(channel(m.channel(), self), self);
     TlViews views = new TlViews(world, self.id());
     List<MessageType> out = new ArrayList<>();
     for (InputMessage im : m.id()) {
@@ -146,7 +175,7 @@ final class ContentApi {
 
   private Object getHistory(CallContext ctx, GetHistory m) {
     WorldUser self = Errors.requireUser(ctx, world);
-    WorldChannel channel = peerChannel(m.peer());
+    WorldChannel channel = peerChannel(m.peer(), self);
     if (channel == null) {
       return new Messages(List.of(), List.of(), List.of(), List.of());
     }
@@ -161,7 +190,7 @@ final class ContentApi {
 
   private Object getReplies(CallContext ctx, GetReplies m) {
     WorldUser self = Errors.requireUser(ctx, world);
-    Thread thread = thread(peerChannel(m.peer()), m.msgId(), self);
+    Thread thread = thread(peerChannel(m.peer(), self), m.msgId(), self);
     List<WorldMessage> all = world.messageMap(thread.group().id()).descendingMap().values().stream()
         .filter(x -> x.threadId() == thread.root().id()).toList();
     TlViews views = new TlViews(world, self.id());
@@ -174,7 +203,7 @@ final class ContentApi {
 
   private Object getDiscussionMessage(CallContext ctx, GetDiscussionMessage m) {
     WorldUser self = Errors.requireUser(ctx, world);
-    Thread thread = thread(peerChannel(m.peer()), m.msgId(), self);
+    Thread thread = thread(peerChannel(m.peer(), self), m.msgId(), self);
     List<WorldMessage> replies = world.messageMap(thread.group().id()).values().stream()
         .filter(x -> x.threadId() == thread.root().id()).toList();
     TlViews views = new TlViews(world, self.id());
@@ -184,14 +213,122 @@ final class ContentApi {
   }
 
   private Object checkChatInvite(CallContext ctx, CheckChatInvite m) {
-    WorldUser self = Errors.requireUser(ctx, world);
+    WorldUser self = requireNotBot(ctx);
     String hash = m.hash().startsWith("+") ? m.hash().substring(1) : m.hash();
     WorldChannel channel = world.channelByInviteHash(hash).orElseThrow(() -> Errors.badRequest("INVITE_HASH_INVALID"));
     if (channel.members().contains(self.id())) {
       return new ChatInviteAlready(new TlViews(world, self.id()).channel(channel));
     }
+    TlViews views = new TlViews(world, self.id());
     return ChatInvite.builder().channel(true).broadcast(channel.isBroadcast()).megagroup(channel.isMegagroup())
-        .title(channel.title()).photo(new PhotoEmpty(0)).participantsCount(channel.members().size()).color(0).build();
+        .title(channel.title()).about(channel.about().orElse(null))
+        .photo(channel.photo().<io.telefetch.tl.api.PhotoType>map(views::photo).orElseGet(() -> new PhotoEmpty(0)))
+        .participantsCount(channel.members().size()).color(0).build();
+  }
+
+  /** messages.getForumTopicsByID / channels.getForumTopicsByID: unknown ids answer forumTopicDeleted. */
+  private Object forumTopics(WorldUser self, WorldChannel forum, List<Integer> ids) {
+    if (forum == null) {
+      throw Errors.badRequest("PEER_ID_INVALID");
+    }
+    readable(forum, self);
+    if (!forum.isForum()) {
+      throw Errors.badRequest("CHANNEL_FORUM_MISSING");
+    }
+    if (ids.size() > MAX_LIMIT) {
+      throw Errors.badRequest("LIMIT_INVALID");
+    }
+    TlViews views = new TlViews(world, self.id());
+    views.channel(forum);
+    List<ForumTopicType> topics = new ArrayList<>();
+    List<MessageType> messages = new ArrayList<>();
+    for (int id : ids) {
+      WorldTopic topic = world.topic(forum, id).orElse(null);
+      if (topic == null) {
+        topics.add(new ForumTopicDeleted(id));
+        continue;
+      }
+      List<WorldMessage> in = world.topicMessages(topic);
+      WorldMessage top = in.get(in.size() - 1);
+      topics.add(views.topic(topic, top.id()));
+      messages.add(views.message(top));
+    }
+    return ForumTopics.builder().count(topics.size()).topics(topics).messages(messages).chats(views.chats())
+        .users(views.users()).pts(pts(forum)).build();
+  }
+
+  /** stories.getStoriesByID: the stories that exist, in the order asked; missing ids are left out. */
+  private Object getStoriesByID(CallContext ctx, GetStoriesByID m) {
+    WorldUser self = requireNotBot(ctx);
+    Object owner;
+    if (m.peer() instanceof InputPeerSelf) {
+      owner = self;
+    } else if (m.peer() instanceof InputPeerUser u) {
+      owner = world.user(u.userId()).filter(x -> x.accessHash() == u.accessHash() || (self.isBot() && u.accessHash() == 0))
+          .orElseThrow(() -> Errors.badRequest("PEER_ID_INVALID"));
+    } else {
+      WorldChannel c = peerChannel(m.peer(), self);
+      if (c == null) {
+        throw Errors.badRequest("PEER_ID_INVALID");
+      }
+      owner = readable(c, self);
+    }
+    if (m.id().size() > MAX_LIMIT) {
+      throw Errors.badRequest("STORY_ID_INVALID");
+    }
+    TlViews views = new TlViews(world, self.id());
+    views.include(world.current(owner));
+    List<StoryItemType> out = new ArrayList<>();
+    for (int id : m.id()) {
+      world.story(owner, id).filter(s -> owner == self || !world.isExpired(s)).ifPresent(s -> out.add(views.story(s)));
+    }
+    return new Stories(out.size(), out, null, views.chats(), views.users());
+  }
+
+  /**
+   * messages.getDialogs for users: the channels the user is a member of, newest top message first
+   * ({@code offset_date} pages); bots may not call it ({@code BOT_METHOD_INVALID}), as on Telegram.
+   */
+  private Object getDialogs(CallContext ctx, GetDialogs m) {
+    WorldUser self = Errors.requireUser(ctx, world);
+    if (self.isBot()) {
+      throw Errors.badRequest("BOT_METHOD_INVALID");
+    }
+    if (m.folderId() != null && m.folderId() != 0) {
+      return new Dialogs(List.of(), List.of(), List.of(), List.of());
+    }
+    record Entry(WorldChannel channel, WorldMessage top) {}
+    List<Entry> all = new ArrayList<>();
+    for (WorldChannel c : world.channels()) {
+      if (c.members().contains(self.id())) {
+        List<WorldMessage> ms = world.messages(c);
+        all.add(new Entry(c, ms.isEmpty() ? null : ms.get(ms.size() - 1)));
+      }
+    }
+    all.sort(Comparator.comparingInt((Entry e) -> e.top() == null ? e.channel().date() : e.top().date())
+        .thenComparingLong(e -> e.channel().id()).reversed());
+    int offsetDate = m.offsetDate();
+    List<Entry> from = offsetDate <= 0 ? all : all.stream()
+        .filter(e -> (e.top() == null ? e.channel().date() : e.top().date()) < offsetDate).toList();
+    int n = Math.max(0, Math.min(MAX_LIMIT, m.limit()));
+    List<Entry> page = from.subList(0, Math.min(n, from.size()));
+    TlViews views = new TlViews(world, self.id());
+    List<DialogType> dialogs = new ArrayList<>();
+    List<MessageType> messages = new ArrayList<>();
+    for (Entry e : page) {
+      views.channel(e.channel());
+      int top = e.top() == null ? 0 : e.top().id();
+      dialogs.add(Dialog.builder().peer(new PeerChannel(e.channel().id())).topMessage(top).readInboxMaxId(top)
+          .readOutboxMaxId(top).unreadCount(0).unreadMentionsCount(0).unreadReactionsCount(0).unreadPollVotesCount(0)
+          .notifySettings(PeerNotifySettings.builder().build()).pts(pts(e.channel())).build());
+      if (e.top() != null) {
+        messages.add(views.message(e.top()));
+      }
+    }
+    if (page.size() == all.size()) {
+      return new Dialogs(dialogs, messages, views.chats(), views.users());
+    }
+    return new DialogsSlice(all.size(), dialogs, messages, views.chats(), views.users());
   }
 
   // ------------------------------------------------------------------ helpers
@@ -242,10 +379,14 @@ final class ContentApi {
     return world.messageMap(channel.id()).keySet().stream().max(Comparator.naturalOrder()).orElse(0) + 1;
   }
 
-  /** The channel named by {@code input}; CHANNEL_INVALID when unknown or the access hash is wrong. */
-  private WorldChannel channel(InputChannelType input) {
+  /**
+   * The channel named by {@code input}; CHANNEL_INVALID when unknown or the access hash is wrong.
+   * A bot may send access hash 0 (what TDLib sends for bots when it knows no hash: bots learn
+   * channels from updates, and Telegram accepts 0 from them).
+   */
+  private WorldChannel channel(InputChannelType input, WorldUser self) {
     if (input instanceof InputChannel c) {
-      return world.channel(c.channelId()).filter(x -> x.accessHash() == c.accessHash())
+      return world.channel(c.channelId()).filter(x -> hashMatches(x, c.accessHash(), self))
           .orElseThrow(() -> Errors.badRequest("CHANNEL_INVALID"));
     }
     if (input instanceof InputChannelFromMessage c) {
@@ -255,9 +396,9 @@ final class ContentApi {
   }
 
   /** The channel of a channel peer; null for other peers (users, basic groups); errors for bad ones. */
-  private WorldChannel peerChannel(InputPeer peer) {
+  private WorldChannel peerChannel(InputPeer peer, WorldUser self) {
     if (peer instanceof InputPeerChannel c) {
-      return world.channel(c.channelId()).filter(x -> x.accessHash() == c.accessHash())
+      return world.channel(c.channelId()).filter(x -> hashMatches(x, c.accessHash(), self))
           .orElseThrow(() -> Errors.badRequest("CHANNEL_INVALID"));
     }
     if (peer instanceof InputPeerChannelFromMessage c) {
@@ -267,6 +408,20 @@ final class ContentApi {
       throw Errors.badRequest("PEER_ID_INVALID");
     }
     return null;
+  }
+
+  /** The logged-in user of a method only users may call (Telegram's docs: "Only users can use this method"). */
+  private WorldUser requireNotBot(CallContext ctx) {
+    WorldUser self = Errors.requireUser(ctx, world);
+    if (self.isBot()) {
+      throw Errors.badRequest("BOT_METHOD_INVALID");
+    }
+    return self;
+  }
+
+  /** Whether {@code accessHash} opens {@code channel} for {@code self}: the channel's own, or 0 from a bot. */
+  private static boolean hashMatches(WorldChannel channel, long accessHash, WorldUser self) {
+    return channel.accessHash() == accessHash || (accessHash == 0 && self.isBot());
   }
 
   /** {@code channel} if {@code user} may read it, else CHANNEL_PRIVATE. */

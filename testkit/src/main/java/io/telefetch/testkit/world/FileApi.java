@@ -9,6 +9,8 @@ import io.telefetch.tl.api.FileHash;
 import io.telefetch.tl.api.FileHashType;
 import io.telefetch.tl.api.InputDocumentFileLocation;
 import io.telefetch.tl.api.InputFileLocationType;
+import io.telefetch.tl.api.InputPeerChannel;
+import io.telefetch.tl.api.InputPeerPhotoFileLocation;
 import io.telefetch.tl.api.InputPhotoFileLocation;
 import io.telefetch.tl.api.storage.FileGif;
 import io.telefetch.tl.api.storage.FileJpeg;
@@ -64,7 +66,7 @@ final class FileApi {
     return null;
   }
 
-  /** What a file location names: a media item and one of its contents. */
+  /** What a file location names: a media item and one of its contents; {@code reference} is null for a profile photo (no file reference). */
   record Target(WorldMedia media, FileContent content, boolean main, byte[] reference) {}
 
   /**
@@ -146,6 +148,9 @@ final class FileApi {
     if (t.media().dc() != ctx.dc().id()) {
       throw Errors.migrate("FILE", t.media().dc());
     }
+    if (t.reference() == null) {
+      return t;
+    }
     switch (world.references.check(t.media().id(), t.reference(), countUse)) {
       case VALID:
         return t;
@@ -175,6 +180,17 @@ final class FileApi {
           .orElseThrow(() -> Errors.badRequest("LOCATION_INVALID"));
       WorldPhotoSize size = p.size(l.thumbSize()).orElseThrow(() -> Errors.badRequest("LOCATION_INVALID"));
       return new Target(p, size.content(), false, l.fileReference().toByteArray());
+    }
+    if (location instanceof InputPeerPhotoFileLocation l) {
+      // a channel's profile photo: big = the largest size, else the smallest; no file reference
+      if (!(l.peer() instanceof InputPeerChannel c)) {
+        throw Errors.badRequest("LOCATION_INVALID");
+      }
+      WorldPhoto p = world.channel(c.channelId()).filter(x -> x.accessHash() == c.accessHash() || c.accessHash() == 0)
+          .flatMap(WorldChannel::photo).filter(x -> x.id() == l.photoId())
+          .orElseThrow(() -> Errors.badRequest("LOCATION_INVALID"));
+      WorldPhotoSize size = l.big() ? p.largest() : p.sizes().get(0);
+      return new Target(p, size.content(), false, null);
     }
     throw Errors.badRequest("LOCATION_INVALID");
   }

@@ -26,6 +26,16 @@ import io.telefetch.tl.api.PhotoSize;
 import io.telefetch.tl.api.PhotoSizeType;
 import io.telefetch.tl.api.PhotoType;
 import io.telefetch.tl.api.User;
+import io.telefetch.tl.api.ChatPhoto;
+import io.telefetch.tl.api.ForumTopic;
+import io.telefetch.tl.api.ForumTopicType;
+import io.telefetch.tl.api.MessageActionTopicCreate;
+import io.telefetch.tl.api.MessageMediaWebPage;
+import io.telefetch.tl.api.MessageService;
+import io.telefetch.tl.api.PeerNotifySettings;
+import io.telefetch.tl.api.StoryItem;
+import io.telefetch.tl.api.StoryItemType;
+import io.telefetch.tl.api.WebPage;
 import io.telefetch.tl.api.UserType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +104,9 @@ final class TlViews {
   private ChatType render(WorldChannel c) {
     boolean linked = c.discussionGroupId() != 0 || world.discussedChannel(c).isPresent();
     return Channel.builder().id(c.id()).accessHash(c.accessHash()).title(c.title()).username(c.username().orElse(null))
-        .photo(new ChatPhotoEmpty()).date(c.date()).broadcast(c.isBroadcast()).megagroup(c.isMegagroup())
+        .photo(c.photo().<io.telefetch.tl.api.ChatPhotoType>map(p -> ChatPhoto.builder().photoId(p.id()).dcId(p.dc())
+            .build()).orElseGet(ChatPhotoEmpty::new))
+        .date(c.date()).broadcast(c.isBroadcast()).megagroup(c.isMegagroup()).forum(c.isForum())
         .left(!c.members().contains(viewerId)).hasLink(linked).participantsCount(Math.max(1, c.members().size()))
         .build();
   }
@@ -102,6 +114,16 @@ final class TlViews {
   MessageType message(WorldMessage m) {
     WorldChannel channel = world.channel(m.channelId()).orElseThrow();
     channel(channel);
+    if (m.topicTitle().isPresent()) {
+      MessageService.Builder s = MessageService.builder().id(m.id()).peerId(new PeerChannel(channel.id()))
+          .date(m.date()).action(MessageActionTopicCreate.builder().title(m.topicTitle().get())
+              .iconColor(world.topic(channel, m.id()).map(WorldTopic::iconColor).orElse(0)).build());
+      m.fromUserId().ifPresent(id -> {
+        world.user(id).ifPresent(this::user);
+        s.fromId(new PeerUser(id));
+      });
+      return s.build();
+    }
     Message.Builder b = Message.builder().id(m.id()).peerId(new PeerChannel(channel.id())).date(m.date())
         .message(m.text());
     if (channel.isBroadcast()) {
@@ -118,10 +140,11 @@ final class TlViews {
           .savedFromPeer(from).savedFromMsgId(f.messageId()).build());
     });
     if (m.replyToMsgId() != 0) {
-      b.replyTo(MessageReplyHeader.builder().replyToMsgId(m.replyToMsgId())
+      b.replyTo(MessageReplyHeader.builder().forumTopic(m.inForumTopic()).replyToMsgId(m.replyToMsgId())
           .replyToTopId(m.replyToTopId() == 0 ? null : m.replyToTopId()).build());
     }
     m.media().ifPresent(media -> b.media(media(media)));
+    m.webPage().ifPresent(w -> b.media(MessageMediaWebPage.builder().webpage(webPage(w)).build()));
     m.groupedId().ifPresent(b::groupedId);
     replies(channel, m, b);
     return b.build();
@@ -153,6 +176,40 @@ final class TlViews {
           .video(d.video().isPresent() && d.mimeType().startsWith("video/")).build();
     }
     return MessageMediaPhoto.builder().photo(photo((WorldPhoto) media)).build();
+  }
+
+  WebPage webPage(WorldWebPage w) {
+    return WebPage.builder().id(w.id()).url(w.url()).displayUrl(w.displayUrl()).hash(Long.hashCode(w.id()))
+        .type(w.type()).siteName(w.siteName()).title(w.title()).description(w.description())
+        .photo(w.photo() == null ? null : photo(w.photo())).document(w.document() == null ? null : document(w.document()))
+        .hasLargeMedia(w.photo() != null || w.document() != null).build();
+  }
+
+  /** A story as {@code storyItem}, its media with current file references. */
+  StoryItemType story(WorldStory s) {
+    Object owner = world.current(s.owner());
+    include(owner);
+    StoryItem.Builder b = StoryItem.builder().id(s.id()).date(s.date()).expireDate(s.expireDate())
+        .pinned(s.pinned()).public_(true).caption(s.caption().isEmpty() ? null : s.caption()).media(media(s.media()));
+    if (owner instanceof WorldChannel) {
+      b.fromId(peer(owner));
+    }
+    return b.build();
+  }
+
+  /** A forum topic as {@code forumTopic}; its top message is rendered too (the caller adds it to the answer). */
+  ForumTopicType topic(WorldTopic t, int topMessage) {
+    ForumTopic.Builder b = ForumTopic.builder().id(t.id()).date(t.date()).peer(new PeerChannel(t.channelId()))
+        .title(t.title()).iconColor(t.iconColor()).topMessage(topMessage).readInboxMaxId(topMessage)
+        .readOutboxMaxId(topMessage).unreadCount(0).unreadMentionsCount(0).unreadReactionsCount(0)
+        .unreadPollVotesCount(0).notifySettings(PeerNotifySettings.builder().build()).my(t.fromUserId() == viewerId);
+    if (t.fromUserId() != 0) {
+      world.user(t.fromUserId()).ifPresent(this::user);
+      b.fromId(new PeerUser(t.fromUserId()));
+    } else {
+      b.fromId(new PeerChannel(t.channelId()));
+    }
+    return b.build();
   }
 
   DocumentType document(WorldDocument d) {

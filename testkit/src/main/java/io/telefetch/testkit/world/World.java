@@ -53,6 +53,11 @@ public final class World {
   private static final long DOCUMENT_IDS = 5_100_000_000_000_000_000L;
   private static final long PHOTO_IDS = 5_300_000_000_000_000_000L;
   private static final long GROUPED_IDS = 13_500_000_000_000_000L;
+  private static final long WEB_PAGE_IDS = 7_700_000_000_000_000_000L;
+  /** The six topic icon colours Telegram allows. */
+  private static final int[] TOPIC_COLORS = {0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F};
+  /** How long a story stays in the active list. */
+  static final int STORY_SECONDS = 86_400;
 
   private final Clock clock;
   private final SplittableRandom random;
@@ -61,6 +66,7 @@ public final class World {
   private long nextDocument = 1;
   private long nextPhoto = 1;
   private long nextGroup = 1;
+  private long nextWebPage = 1;
 
   private final Map<Long, WorldUser> users = new ConcurrentHashMap<>();
   private final Map<String, WorldUser> usersByPhone = new ConcurrentHashMap<>();
@@ -75,6 +81,11 @@ public final class World {
   private final Map<Long, WorldDocument> documents = new ConcurrentHashMap<>();
   private final Map<Long, WorldPhoto> photos = new ConcurrentHashMap<>();
   private final Map<Long, List<long[]>> corruption = new ConcurrentHashMap<>();
+  private final Map<Long, ConcurrentSkipListMap<Integer, WorldTopic>> topics = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentSkipListMap<Integer, WorldStory>> stories = new ConcurrentHashMap<>();
+  private final Map<Long, WorldWebPage> webPages = new ConcurrentHashMap<>();
+  /** Former usernames (normalised) to the id of the channel that had them. */
+  private final Map<String, Long> formerUsernames = new ConcurrentHashMap<>();
   private volatile int apiId;
   private volatile String apiHash;
 
@@ -180,6 +191,80 @@ public final class World {
     return post(group).from(from).text(text).replyTo(copy).create();
   }
 
+  /**
+   * Creates a topic in a forum (see {@link ChannelBuilder#forum()}): a service message {@code
+   * messageActionTopicCreate} whose id becomes the topic's id. Post in it with {@link
+   * MessageBuilder#topic}.
+   *
+   * @param from the creator, or null for the forum itself
+   */
+  public WorldTopic topic(WorldChannel forum, String title, WorldUser from) {
+    Objects.requireNonNull(title, "title");
+    synchronized (this) {
+      WorldChannel f = requireChannel(forum);
+      if (!f.isForum()) {
+        throw new IllegalArgumentException(f + " is not a forum");
+      }
+      int date = now();
+      long fromId = from == null ? 0 : from.id();
+      WorldMessage created = append(f, "", null, 0, fromId, null, 0, 0, date, 0, false, title, null);
+      int color = TOPIC_COLORS[(int) Math.floorMod(created.id() * 31L + f.id(), (long) TOPIC_COLORS.length)];
+      WorldTopic topic = new WorldTopic(f.id(), created.id(), title, date, color, fromId);
+      topics.computeIfAbsent(f.id(), k -> new ConcurrentSkipListMap<>()).put(topic.id(), topic);
+      return topic;
+    }
+  }
+
+  /** Starts a story of a user or a channel; see {@link StoryBuilder}. */
+  public StoryBuilder story(WorldUser owner) {
+    return new StoryBuilder(user(Objects.requireNonNull(owner, "owner").id())
+        .orElseThrow(() -> new IllegalArgumentException(owner + " is not in this world")));
+  }
+
+  /** Starts a story of a channel; see {@link StoryBuilder}. */
+  public StoryBuilder story(WorldChannel owner) {
+    return new StoryBuilder(requireChannel(owner));
+  }
+
+  /** Starts a link preview (a {@code webPage}) for a message to carry; see {@link WebPageBuilder}. */
+  public WebPageBuilder webPage(String url) {
+    return new WebPageBuilder(Objects.requireNonNull(url, "url"));
+  }
+
+  /**
+   * Renames a public channel: {@code @newUsername} resolves to it from now on, and its former
+   * username is free: {@code contacts.resolveUsername} answers {@code USERNAME_NOT_OCCUPIED} for
+   * it (until someone claims it), while the t.me pages under it answer {@code 301} to the new name
+   * (see {@link #renamedTo}). Messages, members and ids are unchanged.
+   *
+   * @return the channel as it is now (the old value keeps its old username)
+   */
+  public WorldChannel rename(WorldChannel channel, String newUsername) {
+    synchronized (this) {
+      WorldChannel current = requireChannel(channel);
+      String old = current.username().orElseThrow(() -> new IllegalArgumentException(current + " is private"));
+      WorldChannel renamed = current.withUsername(newUsername);
+      claimUsername(newUsername, renamed);
+      usernames.remove(normalizeUsername(old));
+      formerUsernames.put(normalizeUsername(old), current.id());
+      formerUsernames.remove(normalizeUsername(newUsername));
+      channels.put(current.id(), renamed);
+      return renamed;
+    }
+  }
+
+  /**
+   * The current username of the channel that was known as {@code oldUsername}, while no one owns
+   * that name again; empty otherwise.
+   */
+  public Optional<String> renamedTo(String oldUsername) {
+    String key = normalizeUsername(oldUsername);
+    if (usernames.containsKey(key)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(formerUsernames.get(key)).flatMap(this::channel).flatMap(WorldChannel::username);
+  }
+
   // ------------------------------------------------------------------ lookups
 
   /** Every user and bot. */
@@ -274,6 +359,65 @@ public final class World {
 
   public Optional<WorldDocument> document(long id) {
     return Optional.ofNullable(documents.get(id));
+  }
+
+  /** The topics of a forum, oldest first. */
+  public List<WorldTopic> topics(WorldChannel forum) {
+    ConcurrentSkipListMap<Integer, WorldTopic> t = topics.get(forum.id());
+    return t == null ? List.of() : List.copyOf(t.values());
+  }
+
+  /** A topic of a forum by id (its creation message id). */
+  public Optional<WorldTopic> topic(WorldChannel forum, int id) {
+    ConcurrentSkipListMap<Integer, WorldTopic> t = topics.get(forum.id());
+    return t == null ? Optional.empty() : Optional.ofNullable(t.get(id));
+  }
+
+  /** The messages of a topic, oldest first (the creation message first). */
+  public List<WorldMessage> topicMessages(WorldTopic topic) {
+    return messageMap(topic.channelId()).values().stream()
+        .filter(m -> m.id() == topic.id() || m.topicId() == topic.id()).toList();
+  }
+
+  /** The stories of a user or channel, oldest first. */
+  public List<WorldStory> stories(Object owner) {
+    ConcurrentSkipListMap<Integer, WorldStory> s = stories.get(ownerKey(owner));
+    return s == null ? List.of() : List.copyOf(s.values());
+  }
+
+  /** A story of a user or channel by id. */
+  public Optional<WorldStory> story(Object owner, int id) {
+    ConcurrentSkipListMap<Integer, WorldStory> s = stories.get(ownerKey(owner));
+    return s == null ? Optional.empty() : Optional.ofNullable(s.get(id));
+  }
+
+  /**
+   * Whether a story is gone for everyone but its owner: it was not pinned to the profile and its 24
+   * hours are over ({@code stories.getStoriesByID} leaves it out, its t.me page answers 404).
+   */
+  public boolean isExpired(WorldStory story) {
+    return !story.pinned() && now() >= story.expireDate();
+  }
+
+  /** The current value of a user or channel (after a {@link #rename}). */
+  Object current(Object owner) {
+    return owner instanceof WorldUser u ? users.getOrDefault(u.id(), u)
+        : channels.getOrDefault(((WorldChannel) owner).id(), (WorldChannel) owner);
+  }
+
+  private static String ownerKey(Object owner) {
+    if (owner instanceof WorldUser u) {
+      return "u" + u.id();
+    }
+    if (owner instanceof WorldChannel c) {
+      return "c" + c.id();
+    }
+    throw new IllegalArgumentException("not a user or channel: " + owner);
+  }
+
+  /** A link preview by id. */
+  public Optional<WorldWebPage> webPage(long id) {
+    return Optional.ofNullable(webPages.get(id));
   }
 
   public Optional<WorldPhoto> photo(long id) {
@@ -564,6 +708,9 @@ public final class World {
     private Integer date;
     private WorldChannel discussionGroup;
     private final Set<Long> members = new LinkedHashSet<>();
+    private boolean forum;
+    private String about;
+    private WorldPhoto photo;
 
     private ChannelBuilder(String username, String title) {
       this.username = username;
@@ -584,6 +731,28 @@ public final class World {
     /** A megagroup (supergroup) instead of a broadcast channel. */
     public ChannelBuilder megagroup() {
       this.megagroup = true;
+      return this;
+    }
+
+    /** A forum: a megagroup with topics ({@link World#topic}); implies {@link #megagroup()}. */
+    public ChannelBuilder forum() {
+      this.megagroup = true;
+      this.forum = true;
+      return this;
+    }
+
+    /** The description, shown in invite previews and on t.me's invite page. */
+    public ChannelBuilder about(String about) {
+      this.about = Objects.requireNonNull(about);
+      return this;
+    }
+
+    /** The profile photo (a photo of this world), shown in invite previews. */
+    public ChannelBuilder photo(WorldPhoto photo) {
+      if (photos.get(photo.id()) != photo) {
+        throw new IllegalArgumentException(photo + " is not in this world");
+      }
+      this.photo = photo;
       return this;
     }
 
@@ -640,7 +809,8 @@ public final class World {
               : Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(12));
         }
         WorldChannel channel = new WorldChannel(id, randomLong(), title, username, invite, megagroup, dc,
-            date != null ? date : now(), discussionGroup == null ? 0 : discussionGroup.id(), members);
+            date != null ? date : now(), discussionGroup == null ? 0 : discussionGroup.id(), members, forum, about,
+            photo);
         if (username != null) {
           claimUsername(username, channel);
         }
@@ -827,6 +997,8 @@ public final class World {
     private int replyToTop;
     private Integer date;
     private int views = 1;
+    private WorldTopic topic;
+    private WorldWebPage webPage;
 
     private MessageBuilder(WorldChannel channel) {
       this.channel = channel;
@@ -881,6 +1053,29 @@ public final class World {
       return this;
     }
 
+    /**
+     * Posts in a forum topic: the message's {@code reply_to} has {@code forum_topic} and {@code
+     * reply_to_msg_id} = the topic id, or, with {@link #replyTo} another message of the topic,
+     * {@code reply_to_msg_id} = that message and {@code reply_to_top_id} = the topic id (as
+     * Telegram sets them).
+     */
+    public MessageBuilder topic(WorldTopic topic) {
+      if (topic.channelId() != channel.id()) {
+        throw new IllegalArgumentException(topic + " is not in " + channel);
+      }
+      this.topic = topic;
+      return this;
+    }
+
+    /** A link preview instead of media ({@code messageMediaWebPage}); put its URL in the text too. */
+    public MessageBuilder webPage(WorldWebPage webPage) {
+      if (webPages.get(webPage.id()) != webPage) {
+        throw new IllegalArgumentException(webPage + " is not in this world");
+      }
+      this.webPage = webPage;
+      return this;
+    }
+
     public MessageBuilder views(int views) {
       this.views = views;
       return this;
@@ -891,13 +1086,27 @@ public final class World {
         if (replyTo != 0 && message(channel.id(), replyTo).isEmpty()) {
           throw new IllegalArgumentException("no message " + replyTo + " in " + channel);
         }
+        if (media != null && webPage != null) {
+          throw new IllegalStateException("a message has media or a link preview, not both");
+        }
         int d = date != null ? date : now();
-        WorldMessage m = append(channel, text, media, groupedId, fromUserId, null, replyTo, replyToTop, d, views);
+        int to = replyTo;
+        int top = replyToTop;
+        if (topic != null) {
+          if (replyTo == 0 || replyTo == topic.id()) {
+            to = topic.id();
+            top = 0;
+          } else {
+            top = topic.id();
+          }
+        }
+        WorldMessage m = append(channel, text, media, groupedId, fromUserId, null, to, top, d, views, topic != null,
+            null, webPage);
         WorldChannel current = channels.get(channel.id());
         if (current.discussionGroupId() != 0) {
           WorldChannel group = channels.get(current.discussionGroupId());
           WorldMessage copy = append(group, text, media, groupedId, 0,
-              new WorldMessage.Forward(channel.id(), m.id(), d), 0, 0, d, 0);
+              new WorldMessage.Forward(channel.id(), m.id(), d), 0, 0, d, 0, false, null, webPage);
           discussionCopies.put(channel.id() + "/" + m.id(), copy.id());
         }
         return m;
@@ -906,12 +1115,128 @@ public final class World {
   }
 
   private WorldMessage append(WorldChannel channel, String text, WorldMedia media, long groupedId, long fromUserId,
-      WorldMessage.Forward forward, int replyTo, int replyToTop, int date, int views) {
+      WorldMessage.Forward forward, int replyTo, int replyToTop, int date, int views, boolean forumTopic,
+      String topicTitle, WorldWebPage webPage) {
     int id = nextMessageId.merge(channel.id(), 1, Integer::sum) - 1;
     WorldMessage m = new WorldMessage(channel.id(), id, date, text, media, groupedId, fromUserId, forward, replyTo,
-        replyToTop, views);
+        replyToTop, views, forumTopic, topicTitle, webPage);
     messages.get(channel.id()).put(id, m);
     return m;
+  }
+
+  /** Builds a {@link WorldStory}; {@link #create()} adds it to its owner's stories. */
+  public final class StoryBuilder {
+    private final Object owner;
+    private WorldMedia media;
+    private String caption = "";
+    private boolean pinned = true;
+    private Integer date;
+
+    private StoryBuilder(Object owner) {
+      this.owner = owner;
+    }
+
+    /** The photo or video (a document of this world). */
+    public StoryBuilder media(WorldMedia media) {
+      Objects.requireNonNull(media, "media");
+      boolean known = media instanceof WorldDocument d ? documents.get(d.id()) == d : photos.get(media.id()) == media;
+      if (!known) {
+        throw new IllegalArgumentException(media + " is not in this world");
+      }
+      this.media = media;
+      return this;
+    }
+
+    public StoryBuilder caption(String caption) {
+      this.caption = Objects.requireNonNull(caption);
+      return this;
+    }
+
+    /** Whether it stays on the profile after its 24 hours (default true, so it stays readable). */
+    public StoryBuilder pinned(boolean pinned) {
+      this.pinned = pinned;
+      return this;
+    }
+
+    public StoryBuilder date(int date) {
+      this.date = date;
+      return this;
+    }
+
+    public WorldStory create() {
+      if (media == null) {
+        throw new IllegalStateException("a story needs media");
+      }
+      synchronized (World.this) {
+        ConcurrentSkipListMap<Integer, WorldStory> s = stories.computeIfAbsent(ownerKey(owner),
+            k -> new ConcurrentSkipListMap<>());
+        int id = s.isEmpty() ? 1 : s.lastKey() + 1;
+        int d = date != null ? date : now();
+        WorldStory story = new WorldStory(owner, id, d, d + STORY_SECONDS, caption, media, pinned);
+        s.put(id, story);
+        return story;
+      }
+    }
+  }
+
+  /** Builds a {@link WorldWebPage}; {@link #create()} adds it to the world. */
+  public final class WebPageBuilder {
+    private final String url;
+    private String siteName;
+    private String title;
+    private String description;
+    private WorldPhoto photo;
+    private WorldDocument document;
+
+    private WebPageBuilder(String url) {
+      this.url = url;
+    }
+
+    public WebPageBuilder siteName(String siteName) {
+      this.siteName = siteName;
+      return this;
+    }
+
+    public WebPageBuilder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    public WebPageBuilder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    /** The preview photo (a photo of this world). */
+    public WebPageBuilder photo(WorldPhoto photo) {
+      if (photos.get(photo.id()) != photo) {
+        throw new IllegalArgumentException(photo + " is not in this world");
+      }
+      this.photo = photo;
+      return this;
+    }
+
+    /** The attached document, such as a video or a PDF (a document of this world). */
+    public WebPageBuilder document(WorldDocument document) {
+      if (documents.get(document.id()) != document) {
+        throw new IllegalArgumentException(document + " is not in this world");
+      }
+      this.document = document;
+      return this;
+    }
+
+    public WorldWebPage create() {
+      String type = document != null
+          ? (document.video().isPresent() || document.mimeType().startsWith("video/") ? "video" : "document")
+          : photo != null ? "photo" : "article";
+      String display = url.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", "");
+      synchronized (World.this) {
+        long id = WEB_PAGE_IDS + nextWebPage++ * 7_919;
+        WorldWebPage page = new WorldWebPage(id, url, display, type, siteName, title, description, photo, document);
+        webPages.put(id, page);
+        return page;
+      }
+    }
   }
 
   static String hex(byte[] b) {

@@ -38,7 +38,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code auth.logOut}; {@code users.getUsers}, {@code contacts.resolveUsername}, {@code
  * channels.getChannels}, {@code channels.getMessages}, {@code messages.getMessages}, {@code
  * messages.getHistory}, {@code messages.getDiscussionMessage}, {@code messages.getReplies}, {@code
- * messages.checkChatInvite}; {@code upload.getFile}, {@code upload.getFileHashes}, {@code
+ * messages.checkChatInvite}, {@code messages.getForumTopicsByID}, {@code
+ * channels.getForumTopicsByID}, {@code stories.getStoriesByID}, {@code messages.getDialogs} ({@code
+ * messages.checkChatInvite}, {@code stories.getStoriesByID} and {@code messages.getDialogs} are for
+ * users only, as on Telegram: bots get {@code BOT_METHOD_INVALID}; bots may name channels with
+ * access hash 0 instead, as Telegram lets them); {@code upload.getFile} (documents, photos and channel profile photos), {@code upload.getFileHashes}, {@code
  * upload.reuploadCdnFile}, {@code upload.getCdnFileHashes}. The CDN DC serves only {@code
  * upload.getCdnFile} ({@link #cdnHandler()}). Anything else answers {@code 400 METHOD_INVALID}.
  * Calls that need a logged-in key answer {@code 401 AUTH_KEY_UNREGISTERED} before login.

@@ -20,9 +20,12 @@ public final class WorldChannel {
   private final int date;
   private final long linkedChatId;
   private final Set<Long> members;
+  private final boolean forum;
+  private final String about;
+  private final WorldPhoto photo;
 
   WorldChannel(long id, long accessHash, String title, String username, String inviteHash, boolean megagroup, int dc,
-      int date, long linkedChatId, Set<Long> members) {
+      int date, long linkedChatId, Set<Long> members, boolean forum, String about, WorldPhoto photo) {
     this.id = id;
     this.accessHash = accessHash;
     this.title = title;
@@ -33,6 +36,15 @@ public final class WorldChannel {
     this.date = date;
     this.linkedChatId = linkedChatId;
     this.members = Set.copyOf(members);
+    this.forum = forum;
+    this.about = about;
+    this.photo = photo;
+  }
+
+  /** The same channel under another username (after {@link World#rename}). */
+  WorldChannel withUsername(String newUsername) {
+    return new WorldChannel(id, accessHash, title, newUsername, inviteHash, megagroup, dc, date, linkedChatId, members,
+        forum, about, photo);
   }
 
   /** The channel id (as in {@code peerChannel}, without the -100 prefix of bot APIs). */
@@ -95,6 +107,21 @@ public final class WorldChannel {
   /** Users who joined; anyone may read a public channel, only members a private one. */
   public Set<Long> members() {
     return members;
+  }
+
+  /** A forum: a megagroup whose messages are organised in topics (see {@link World#topic}). */
+  public boolean isForum() {
+    return forum;
+  }
+
+  /** The description ({@code about}), shown in invite previews; empty when none. */
+  public Optional<String> about() {
+    return Optional.ofNullable(about);
+  }
+
+  /** The profile photo, or empty. */
+  public Optional<WorldPhoto> photo() {
+    return Optional.ofNullable(photo);
   }
 
   @Override

@@ -30,9 +30,13 @@ public final class WorldMessage {
   private final int replyToMsgId;
   private final int replyToTopId;
   private final int views;
+  private final boolean forumTopic;
+  private final String topicTitle;
+  private final WorldWebPage webPage;
 
   WorldMessage(long channelId, int id, int date, String text, WorldMedia media, long groupedId, long fromUserId,
-      Forward forward, int replyToMsgId, int replyToTopId, int views) {
+      Forward forward, int replyToMsgId, int replyToTopId, int views, boolean forumTopic, String topicTitle,
+      WorldWebPage webPage) {
     this.channelId = channelId;
     this.id = id;
     this.date = date;
@@ -44,6 +48,9 @@ public final class WorldMessage {
     this.replyToMsgId = replyToMsgId;
     this.replyToTopId = replyToTopId;
     this.views = views;
+    this.forumTopic = forumTopic;
+    this.topicTitle = topicTitle;
+    this.webPage = webPage;
   }
 
   /** The channel (or megagroup) the message is in. */
@@ -114,6 +121,37 @@ public final class WorldMessage {
   /** The view counter of a channel post. */
   public int views() {
     return views;
+  }
+
+  /**
+   * Whether the message is in a forum topic other than "General": its {@code messageReplyHeader}
+   * carries {@code forum_topic}, and {@link #topicId()} names the topic.
+   */
+  public boolean inForumTopic() {
+    return forumTopic;
+  }
+
+  /** The forum topic the message belongs to (the topic's creation message id), or 0. */
+  public int topicId() {
+    return forumTopic ? threadId() : 0;
+  }
+
+  /**
+   * For the service message that created a forum topic ({@code messageActionTopicCreate}): the
+   * topic's title. Empty for ordinary messages.
+   */
+  public Optional<String> topicTitle() {
+    return Optional.ofNullable(topicTitle);
+  }
+
+  /** Whether this is a service message (a topic creation), which t.me pages do not show. */
+  public boolean isService() {
+    return topicTitle != null;
+  }
+
+  /** The link preview ({@code messageMediaWebPage}) the message carries instead of media, or empty. */
+  public Optional<WorldWebPage> webPage() {
+    return Optional.ofNullable(webPage);
   }
 
   @Override

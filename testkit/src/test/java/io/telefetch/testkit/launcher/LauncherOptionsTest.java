@@ -86,6 +86,6 @@ class LauncherOptionsTest {
     cmd.setOut(new PrintWriter(out));
     assertThat(cmd.execute("--help")).isZero();
     assertThat(out.toString()).contains("--dcs", "--file", "--config-out", "--rate", "--latency", "--guest-access",
-        "--mtproxy-secret", "--media-dc", "--cdn", "--api-id", "--api-hash", "--seed");
+        "--mtproxy-secret", "--media-dc", "--cdn", "--api-id", "--api-hash", "--seed", "--links");
   }
 }
