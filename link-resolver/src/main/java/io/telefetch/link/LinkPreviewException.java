@@ -1,12 +1,13 @@
 package io.telefetch.link;
 
+import io.telefetch.TelefetchException;
 import java.util.Objects;
 
 /**
  * A preview could not be read: the page is missing, private, refused for safety, or the request
  * failed. {@link #reason()} says which.
  */
-public final class LinkPreviewException extends RuntimeException {
+public final class LinkPreviewException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   /** Why a preview failed. */

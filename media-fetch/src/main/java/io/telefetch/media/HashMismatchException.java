@@ -1,7 +1,9 @@
 package io.telefetch.media;
 
+import io.telefetch.TelefetchException;
+
 /** Downloaded bytes did not match the SHA-256 Telegram published for their window. */
-public final class HashMismatchException extends RuntimeException {
+public final class HashMismatchException extends TelefetchException {
   private static final long serialVersionUID = 1L;
   private final long offset;
   private final int limit;

@@ -263,7 +263,6 @@ final class ConnectionPool {
   }
 
   static boolean neverSent(Throwable e) {
-    return Failures.unwrap(e) instanceof ConnectionClosedException c && c.getMessage() != null
-        && c.getMessage().endsWith(" is closed");
+    return Failures.unwrap(e) instanceof ConnectionClosedException c && !c.requestSent();
   }
 }

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.TelefetchException;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * the DC that answered it): the client gives up after a bounded number of hops rather than
  * follow the loop. The last migration error is the cause.
  */
-public final class MigrationLoopException extends RuntimeException {
+public final class MigrationLoopException extends TelefetchException {
   private static final long serialVersionUID = 1L;
   private final List<Integer> hops;
 

@@ -1,10 +1,12 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.TelefetchException;
+
 /**
  * A {@link SessionStore} could not load or save the session: the data is corrupt, belongs to
  * something else, was written by a newer version, or the file system failed.
  */
-public final class SessionStoreException extends RuntimeException {
+public final class SessionStoreException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong. */

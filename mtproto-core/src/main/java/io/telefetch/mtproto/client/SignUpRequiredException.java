@@ -1,7 +1,9 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.TelefetchException;
+
 /** The phone number has no account yet ({@code auth.authorizationSignUpRequired}); Telefetch does not sign up. */
-public final class SignUpRequiredException extends RuntimeException {
+public final class SignUpRequiredException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   SignUpRequiredException(String phoneNumber) {

@@ -391,7 +391,7 @@ public final class MtprotoConnection implements AutoCloseable {
     if (!execute(() -> enqueue(p))) {
       // "... is closed": the request never left (the event loop is gone)
       p.unreserve();
-      result.completeExceptionally(new ConnectionClosedException(name + " is closed", null));
+      result.completeExceptionally(new ConnectionClosedException(name + " is closed", null, false));
     }
     return result;
   }
@@ -589,7 +589,7 @@ public final class MtprotoConnection implements AutoCloseable {
 
   private void enqueue(Pending p) {
     if (closing || closeCause != null || !channel.isActive()) {
-      p.fail(new ConnectionClosedException(name + " is closed", closeCause));
+      p.fail(new ConnectionClosedException(name + " is closed", closeCause, false));
       return;
     }
     if (p.result.isDone()) {
@@ -989,7 +989,8 @@ public final class MtprotoConnection implements AutoCloseable {
         t.cancel(false);
       }
     }
-    ConnectionClosedException e = new ConnectionClosedException(name + " closed", closeCause);
+    ConnectionClosedException sent = new ConnectionClosedException(name + " closed", closeCause, true);
+    ConnectionClosedException unsent = new ConnectionClosedException(name + " closed", closeCause, false);
     List<Pending> all = new ArrayList<>(pending.values());
     all.addAll(queue);
     pending.clear();
@@ -999,9 +1000,9 @@ public final class MtprotoConnection implements AutoCloseable {
     acks.clear();
     exchange = null;
     for (Pending p : all) {
-      p.fail(e);
+      p.fail(p.msgId != 0 ? sent : unsent); // a msg_id is assigned when the message is written
     }
-    ready.completeExceptionally(closeCause instanceof KeyExchangeException k ? k : e);
+    ready.completeExceptionally(closeCause instanceof KeyExchangeException k ? k : sent);
     closed.complete(null);
   }
 

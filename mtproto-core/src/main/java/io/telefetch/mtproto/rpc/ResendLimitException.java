@@ -1,12 +1,14 @@
 package io.telefetch.mtproto.rpc;
 
+import io.telefetch.TelefetchException;
+
 /**
  * The server rejected the same request more often than the connection's resend limit allows
  * (bad_server_salt, bad_msg_notification, msg_resend_req or new_session_created answered again
  * and again): the call fails instead of being resent forever. The request was never executed as
  * far as the client can tell; a new attempt (on a new connection) is the caller's decision.
  */
-public final class ResendLimitException extends RuntimeException {
+public final class ResendLimitException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   private final String method;

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.rpc;
 
+import io.telefetch.TelefetchException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  * a client acts on ({@link FloodWaitException}, {@link MigrateException}, {@link
  * UnauthorizedException}). Create instances with {@link #of(int, String)}.
  */
-public class RpcException extends RuntimeException {
+public class RpcException extends TelefetchException {
   private static final long serialVersionUID = 1L;
   private static final Pattern FLOOD = Pattern.compile("(FLOOD_WAIT|FLOOD_PREMIUM_WAIT|SLOWMODE_WAIT)_(\\d+)");
   private static final Pattern MIGRATE = Pattern.compile("(FILE|USER|PHONE|NETWORK|STATS)_MIGRATE_(\\d+)");

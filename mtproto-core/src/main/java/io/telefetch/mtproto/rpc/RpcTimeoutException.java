@@ -1,9 +1,10 @@
 package io.telefetch.mtproto.rpc;
 
+import io.telefetch.TelefetchException;
 import java.time.Duration;
 
 /** No answer arrived within the call's timeout; the request was dropped (rpc_drop_answer). */
-public final class RpcTimeoutException extends RuntimeException {
+public final class RpcTimeoutException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   public RpcTimeoutException(String method, Duration timeout) {

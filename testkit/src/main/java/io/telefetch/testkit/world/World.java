@@ -80,7 +80,7 @@ public final class World {
   private final Map<String, Integer> discussionCopies = new ConcurrentHashMap<>();
   private final Map<Long, WorldDocument> documents = new ConcurrentHashMap<>();
   private final Map<Long, WorldPhoto> photos = new ConcurrentHashMap<>();
-  private final Map<Long, List<long[]>> corruption = new ConcurrentHashMap<>();
+  private final Map<Long, List<Corruption>> corruption = new ConcurrentHashMap<>();
   private final Map<Long, ConcurrentSkipListMap<Integer, WorldTopic>> topics = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentSkipListMap<Integer, WorldStory>> stories = new ConcurrentHashMap<>();
   private final Map<Long, WorldWebPage> webPages = new ConcurrentHashMap<>();
@@ -457,12 +457,24 @@ public final class World {
    * verification.
    */
   public World corrupt(WorldMedia media, long offset, long length) {
-    if (offset < 0 || length < 1) {
-      throw new IllegalArgumentException("bad range");
+    return corrupt(media, offset, length, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #corrupt(WorldMedia, long, long)}, for the next {@code times} answers that touch
+   * the range only ({@link Integer#MAX_VALUE}: until {@link #clearCorruption()}); after that the
+   * true bytes are served again. A deterministic "one bad answer, then good ones".
+   */
+  public World corrupt(WorldMedia media, long offset, long length, int times) {
+    if (offset < 0 || length < 1 || times < 1) {
+      throw new IllegalArgumentException("bad range or count");
     }
-    corruption.computeIfAbsent(media.id(), k -> new CopyOnWriteArrayList<>()).add(new long[] {offset, length});
+    corruption.computeIfAbsent(media.id(), k -> new CopyOnWriteArrayList<>())
+        .add(new Corruption(offset, length, new java.util.concurrent.atomic.AtomicInteger(times)));
     return this;
   }
+
+  private record Corruption(long offset, long length, java.util.concurrent.atomic.AtomicInteger left) {}
 
   /** Removes every corruption. */
   public World clearCorruption() {
@@ -472,13 +484,21 @@ public final class World {
 
   /** Applies the corruption of {@code mediaId} to {@code data}, which holds the bytes from {@code offset}. */
   void applyCorruption(long mediaId, long offset, byte[] data) {
-    List<long[]> ranges = corruption.get(mediaId);
+    List<Corruption> ranges = corruption.get(mediaId);
     if (ranges == null) {
       return;
     }
-    for (long[] r : ranges) {
-      long from = Math.max(offset, r[0]);
-      long to = Math.min(offset + data.length, r[0] + r[1]);
+    for (Corruption r : ranges) {
+      long from = Math.max(offset, r.offset());
+      long to = Math.min(offset + data.length, r.offset() + r.length());
+      if (from >= to) {
+        continue;
+      }
+      int left = r.left().getAndUpdate(v -> v == Integer.MAX_VALUE || v <= 0 ? v : v - 1);
+      if (left <= 0) {
+        ranges.remove(r);
+        continue;
+      }
       for (long p = from; p < to; p++) {
         data[(int) (p - offset)] ^= (byte) 0xFF;
       }

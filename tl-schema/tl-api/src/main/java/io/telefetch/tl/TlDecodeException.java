@@ -1,12 +1,14 @@
 package io.telefetch.tl;
 
+import io.telefetch.TelefetchException;
+
 /**
  * Thrown when bytes cannot be decoded as TL: truncated input, an unknown or unexpected constructor
  * id, a length or count larger than the remaining bytes, nesting that is too deep (gzip_packed
  * levels included), or a gzip_packed value that is corrupt, not allowed (in plain messages, or
  * inside another gzip_packed) or inflates past the budget of its message ({@link InflateBudget}).
  */
-public final class TlDecodeException extends RuntimeException {
+public final class TlDecodeException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   private final int constructorId;
