@@ -199,8 +199,8 @@ class GzipBombConnectionTest {
                   ReferenceCountUtil.release(msg);
                   ByteBuf body = Unpooled.wrappedBuffer(data);
                   try {
+                    answered = true; // before the write: the client may fail the connect before writeAndFlush returns
                     ctx.writeAndFlush(TransportFrame.of(Envelope.plain(ctx.alloc(), ids.nextServer(true), body)));
-                    answered = true;
                   } finally {
                     body.release();
                   }
