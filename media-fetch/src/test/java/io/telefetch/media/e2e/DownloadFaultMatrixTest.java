@@ -123,13 +123,22 @@ class DownloadFaultMatrixTest {
     world.clearCorruption();
   }
 
+  /**
+   * The 56 cells at {@link #SIZE} plus four at {@link #BIG} in every {@code verify}; with
+   * {@code -Dtelefetch.matrix.full=true} every cell downloads {@link #BIG} bytes (the issue's full
+   * matrix; minutes, not run in CI).
+   */
   static Stream<Arguments> cells() {
+    boolean full = Boolean.getBoolean("telefetch.matrix.full");
     List<Arguments> cells = new ArrayList<>();
     for (Fault f : Fault.values()) {
       for (TransportKind k : TransportKind.values()) {
         boolean obfuscated = k != TransportKind.FULL && (f.ordinal() + k.ordinal()) % 2 == 0;
-        cells.add(Arguments.of(f, k, obfuscated, false));
+        cells.add(Arguments.of(f, k, obfuscated, full));
       }
+    }
+    if (full) {
+      return cells.stream();
     }
     // a handful of cells at the full 256 MiB, one per transport
     cells.add(Arguments.of(Fault.DROPS, TransportKind.INTERMEDIATE, true, true));
@@ -273,7 +282,8 @@ class DownloadFaultMatrixTest {
       }
     }
     switch (fault) {
-      case FLOOD_WAIT_SHORT -> assertThat(sleeps.get()).as("flood waits honoured").isPositive();
+      // FLOOD_WAIT_SHORT: whether the concurrency rule trips depends on how many parts are in flight
+      // at once (load-dependent); the flood sleep itself is asserted in FloodWaitInterceptorTest
       case CDN_FILE_TOKEN_INVALID -> assertThat(cluster.cdnDc().orElseThrow().recorder().count("upload.getCdnFile"))
           .as("parts came from the CDN first").isGreaterThan(cdnBefore);
       case CORRUPT_PART -> assertThat(getFileOffsets(dc2)).as("the corrupted part was fetched again")
