@@ -50,6 +50,16 @@ final class LinkParser {
       Map.entry("contact", "contact"),
       Map.entry("nft", "gift"));
 
+  /**
+   * Whether {@code t.me/<name>} means something other than the username {@code name} (a proxy, a
+   * sticker set...): such a username's canonical link is its {@code tg://resolve} form.
+   */
+  static boolean isReservedPath(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    return UNSUPPORTED_PATHS.containsKey(lower) || lower.equals("c") || lower.equals("s")
+        || lower.equals("joinchat");
+  }
+
   /** tg:// hosts other than resolve, privatepost and join, and what they are. */
   private static final Map<String, String> UNSUPPORTED_TG = Map.ofEntries(
       Map.entry("addstickers", "sticker_set"),

@@ -78,6 +78,12 @@ public sealed interface TelegramLink {
 
     @Override
     public String toUrl() {
+      if (LinkParser.isReservedPath(username)) {
+        String q = options.query();
+        return "tg://resolve?domain=" + username + "&post=" + messageId
+            + (options.thread().isPresent() ? "&thread=" + options.thread().getAsInt() : "")
+            + (q.isEmpty() ? "" : "&" + q.substring(1));
+      }
       return "https://t.me/" + username + "/"
           + (options.thread().isPresent() ? options.thread().getAsInt() + "/" : "") + messageId
           + options.query();
@@ -129,7 +135,7 @@ public sealed interface TelegramLink {
 
     @Override
     public String toUrl() {
-      return "https://t.me/" + username;
+      return LinkParser.isReservedPath(username) ? "tg://resolve?domain=" + username : "https://t.me/" + username;
     }
   }
 

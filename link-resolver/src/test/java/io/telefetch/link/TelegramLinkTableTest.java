@@ -118,6 +118,10 @@ class TelegramLinkTableTest {
     row("tg://join?invite=AbCdEf", "invite hash=AbCdEf");
     // an all-digit invite hash (found by the fuzzer): its canonical form is /joinchat/, since /+digits is a phone
     row("t.me/joinchat/111", "invite hash=111");
+    // a username that is also a reserved path (found by the fuzzer): t.me/socks is a proxy link, so
+    // the canonical form of these is tg://resolve
+    row("tg://resolve?domain=socks", "username username=socks");
+    row("tg://resolve?domain=socks&post=5&single", "post username=socks msg=5 single");
     row("tg://join?invite=2025550123", "invite hash=2025550123");
     row("https://t.me/+12025550123", "phone phone=12025550123");
     row("https://t.me/+999", "phone phone=999");
