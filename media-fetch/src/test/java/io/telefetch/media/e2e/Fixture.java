@@ -2,6 +2,7 @@ package io.telefetch.media.e2e;
 
 import io.telefetch.media.MediaFile;
 import io.telefetch.media.MediaFiles;
+import io.telefetch.mtproto.client.ClientOptions;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
@@ -18,6 +19,11 @@ import io.telefetch.tl.api.channels.GetMessages;
 import io.telefetch.tl.api.contacts.ResolveUsername;
 import io.telefetch.tl.api.contacts.ResolvedPeer;
 import io.telefetch.tl.api.messages.ChannelMessages;
+import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.crypto.RsaPublicKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +42,19 @@ final class Fixture {
    * so FLOOD_WAIT reaches the downloader (which then shrinks its window and waits itself).
    */
   static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood) {
+    return botClient(cluster, bot, clientSleepsOnFlood, b -> b);
+  }
+
+  /** A bot client whose options {@code tweak} changes last (e.g. another call timeout). */
+  static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood,
+      java.util.function.UnaryOperator<ClientOptions.Builder> tweak) {
     List<DcOption> options = new ArrayList<>();
     for (DcServer dc : cluster.dcs()) {
       if (!dc.mediaOnly() && !dc.cdn()) {
         options.add(DcOption.of(dc.id(), dc.host(), dc.port()));
       }
     }
-    TelegramClient client = TelegramClient.builder()
+    TelegramClient client = tweak.apply(TelegramClient.builder()
         .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
         .dcOptions(DcOptions.of(options))
         .rsaKeys(cluster.rsaKeys())
@@ -50,7 +62,7 @@ final class Fixture {
         .downloadConnections(2)
         .callTimeout(Duration.ofSeconds(30))
         .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
-        .floodWait(clientSleepsOnFlood ? Duration.ofSeconds(60) : Duration.ZERO, clientSleepsOnFlood ? 3 : 0)
+        .floodWait(clientSleepsOnFlood ? Duration.ofSeconds(60) : Duration.ZERO, clientSleepsOnFlood ? 3 : 0))
         .build();
     client.login(Login.botToken(bot.botToken().orElseThrow())).join();
     return client;
@@ -58,12 +70,35 @@ final class Fixture {
 
   /** Resolves the channel by username, fetches the post and returns its file (refreshable). */
   static MediaFile file(TelegramClient client, WorldChannel channel, int messageId) {
-    ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername(channel.username().orElseThrow(), null)).join();
+    return file(client, channel.username().orElseThrow(), messageId);
+  }
+
+  /** The file of post {@code messageId} of the channel {@code @username} (refreshable). */
+  static MediaFile file(TelegramClient client, String username, int messageId) {
+    ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername(username, null)).join();
     Channel ch = (Channel) peer.chats().get(0);
     InputChannel input = new InputChannel(ch.id(), ch.accessHash());
     java.util.function.Supplier<CompletableFuture<MessageType>> fetch = () -> client
         .invoke(new GetMessages(input, List.of(new InputMessageID(messageId))))
         .thenApply(r -> ((ChannelMessages) r).messages().get(0));
     return MediaFiles.of(fetch.get().join(), fetch);
+  }
+
+  /**
+   * A bot client logged in from a child JVM's arguments: {@code dcList} "id:host:port,...", the
+   * cluster's RSA key as a PEM file, and the bot token. The caller closes it.
+   */
+  static TelegramClient childClient(String dcList, Path pem, String botToken) throws IOException {
+    List<DcOption> dcs = new ArrayList<>();
+    for (String dc : dcList.split(",")) {
+      String[] p = dc.split(":");
+      dcs.add(DcOption.of(Integer.parseInt(p[0]), p[1], Integer.parseInt(p[2])));
+    }
+    RsaKeys keys = RsaKeys.empty().add(RsaPublicKey.parsePem(Files.readString(pem)));
+    TelegramClient client = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
+        .dcOptions(DcOptions.of(dcs)).rsaKeys(keys).mainDc(1).downloadConnections(2)
+        .callTimeout(Duration.ofSeconds(60)).build();
+    client.login(Login.botToken(botToken)).join();
+    return client;
   }
 }

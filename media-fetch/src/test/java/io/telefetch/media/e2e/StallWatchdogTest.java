@@ -3,18 +3,15 @@ package io.telefetch.media.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.testing.TestClock;
 import io.telefetch.media.DownloadRequest;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
 import io.telefetch.media.engine.DownloadStalledException;
-import io.telefetch.mtproto.client.DcOption;
-import io.telefetch.mtproto.client.DcOptions;
-import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.rpc.Scheduler;
 import io.telefetch.testkit.TestCluster;
-import io.telefetch.testkit.server.DcServer;
 import io.telefetch.testkit.world.FileContent;
 import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
@@ -22,13 +19,8 @@ import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
 import io.telefetch.testkit.world.WorldUser;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,15 +56,8 @@ class StallWatchdogTest {
     channel = world.channel("stall_test").dc(1).create();
     doc = world.document("stall.bin", FileContent.seeded(21, 16L * MIB)).dc(1).create();
     post = world.post(channel).media(doc).create();
-    List<DcOption> options = new ArrayList<>();
-    for (DcServer dc : cluster.dcs()) {
-      options.add(DcOption.of(dc.id(), dc.host(), dc.port()));
-    }
-    client = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-        .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1).downloadConnections(2)
-        .callTimeout(Duration.ofHours(1)) // a stalled call is never timed out by the client
-        .build();
-    client.login(Login.botToken(bot.botToken().orElseThrow())).join();
+    // a stalled call is never timed out by the client: only the watchdog can save the download
+    client = Fixture.botClient(cluster, bot, true, b -> b.callTimeout(Duration.ofHours(1)));
   }
 
   @AfterAll
@@ -81,26 +66,6 @@ class StallWatchdogTest {
       client.close();
     }
     cluster.close();
-  }
-
-  /** A clock the test moves. */
-  static final class ManualClock extends Clock {
-    final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
   }
 
   /** Sleeps that end when the test says so: each tick of the watchdog waits here. */
@@ -120,7 +85,7 @@ class StallWatchdogTest {
    * timeout per tick) only while the download is stuck on calls the blackhole swallowed since the
    * watchdog last fired, with no progress for 200 ms of real time.
    */
-  private static <T> T drive(CompletableFuture<T> download, DownloadRequest request, ManualClock clock,
+  private static <T> T drive(CompletableFuture<T> download, DownloadRequest request, TestClock clock,
       ManualScheduler ticks, AtomicLong lastProgressNanos) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long swallowedAtLastStall = -1;
@@ -148,7 +113,7 @@ class StallWatchdogTest {
         }
         Thread.sleep(10);
       }
-      clock.millis.addAndGet(STALL.toMillis() / 4 + 1);
+      clock.advance(STALL.toMillis() / 4 + 1);
       tick.complete(null);
     }
     return download.get();
@@ -156,7 +121,7 @@ class StallWatchdogTest {
 
   @Test
   void aStalledConnectionIsReconnectedAndTheDownloadCompletesByteExact(@TempDir Path dir) throws Exception {
-    ManualClock clock = new ManualClock();
+    TestClock clock = TestClock.stopped();
     ManualScheduler ticks = new ManualScheduler();
     long swallowedBefore = cluster.dc(1).faults().swallowedCalls();
     cluster.dc(1).faults().blackhole("upload.getFile", 1);
@@ -190,7 +155,7 @@ class StallWatchdogTest {
 
   @Test
   void aDownloadThatNeverRecoversFailsTypedAfterBoundedStalls() throws Exception {
-    ManualClock clock = new ManualClock();
+    TestClock clock = TestClock.stopped();
     ManualScheduler ticks = new ManualScheduler();
     cluster.dc(1).faults().blackhole("upload.getFile", 1000); // every new connection too
     try {

@@ -3,6 +3,7 @@ package io.telefetch.media.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.testing.TestClock;
 import io.telefetch.tl.TlBytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -121,29 +122,14 @@ class DownloadEngineTest {
     List<Integer> windows = new ArrayList<>();
     // A latency-bound link on a simulated clock: every request takes one 10 ms round trip, so
     // throughput grows with the window until the maximum (deterministic whatever the machine does).
-    long[] now = {1_000_000};
-    Clock clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
+    TestClock clock = TestClock.at(1_000_000);
 
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public java.time.Instant instant() {
-        return java.time.Instant.ofEpochMilli(now[0]);
-      }
-    };
     DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 1, 8, clock, p -> windows.add(p.window()));
     CompletableFuture<Long> result = engine.start();
     Random random = new Random(4);
     for (int round = 0; !result.isDone() && round < 10_000; round++) {
-      now[0] += 10;
+      clock.advance(10);
       sink.releaseWrites();
       source.releaseSome(random, Integer.MAX_VALUE);
     }
@@ -240,32 +226,12 @@ class DownloadEngineTest {
     assertThat(p.wantedOf(1)).isEqualTo(3000);
   }
 
-  /** A clock the test moves. */
-  private static final class TestClock extends Clock {
-    long millis = 1_000_000;
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return java.time.Instant.ofEpochMilli(millis);
-    }
-  }
-
   @Test
   void theWatchdogAbandonsUnansweredPartsAsksAgainAndDoublesItsPatience() {
     byte[] data = file(8 * 64 * KIB, 99);
     FakeSource source = new FakeSource(data);
     Collector sink = new Collector();
-    TestClock clock = new TestClock();
+    TestClock clock = TestClock.at(1_000_000);
     int[] remedies = {0};
     DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 4, 4, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(30), 2, () -> {
@@ -274,9 +240,9 @@ class DownloadEngineTest {
         });
     CompletableFuture<Long> result = engine.start();
     assertThat(source.outstanding()).isEqualTo(4);
-    clock.millis += 29_999;
+    clock.advance(29_999);
     assertThat(engine.checkStall()).as("not yet").isFalse();
-    clock.millis += 1;
+    clock.advance(1);
     assertThat(engine.checkStall()).as("30 s without an answer").isTrue();
     assertThat(remedies[0]).isEqualTo(1);
     assertThat(source.requests.get()).as("the 4 parts asked again").isEqualTo(8);
@@ -293,9 +259,9 @@ class DownloadEngineTest {
         slice.release();
       }
     }
-    clock.millis += 30_000;
+    clock.advance(30_000);
     assertThat(engine.checkStall()).as("the timeout doubled after a stall").isFalse();
-    clock.millis += 30_000;
+    clock.advance(30_000);
     assertThat(engine.checkStall()).isTrue();
     assertThat(remedies[0]).isEqualTo(2);
     // now the source answers: the download completes exactly, and progress resets the count
@@ -309,13 +275,13 @@ class DownloadEngineTest {
   void theWatchdogGivesUpTypedAfterMaxStallsInARow() {
     byte[] data = file(4 * 64 * KIB, 98);
     FakeSource source = new FakeSource(data);
-    TestClock clock = new TestClock();
+    TestClock clock = TestClock.at(1_000_000);
     DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source,
         new Collector(), NO_RETRY, 2, 2, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(1), 2,
             () -> CompletableFuture.completedFuture(null));
     CompletableFuture<Long> result = engine.start();
     for (int i = 0; i < 3; i++) {
-      clock.millis += 10_000;
+      clock.advance(10_000);
       assertThat(engine.checkStall()).isTrue();
     }
     assertThat(result).isCompletedExceptionally();

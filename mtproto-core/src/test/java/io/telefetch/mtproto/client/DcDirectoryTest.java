@@ -3,6 +3,7 @@ package io.telefetch.mtproto.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.testing.TestClock;
 import io.telefetch.mtproto.crypto.RsaKeys;
 import io.telefetch.tl.TlMethod;
 import io.telefetch.tl.api.CdnConfig;
@@ -10,36 +11,17 @@ import io.telefetch.tl.api.CdnPublicKey;
 import io.telefetch.tl.api.Config;
 import io.telefetch.tl.api.help.GetCdnConfig;
 import io.telefetch.tl.api.help.GetConfig;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** DC options: bootstrap list, help.getConfig fetched once and again when it expires, CDN keys. */
 class DcDirectoryTest {
-  private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final TestClock clock = TestClock.stopped();
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
   private final List<String> calls = new ArrayList<>();
   private final SessionKeeper session = new SessionKeeper(SessionStore.inMemory());
   private final List<Integer> askedDcs = new ArrayList<>();
@@ -72,7 +54,7 @@ class DcDirectoryTest {
   }
 
   private Config config() {
-    int seconds = (int) (now.get() / 1000);
+    int seconds = (int) (clock.millis() / 1000);
     return Config.builder().date(seconds).expires(seconds + 3600).testMode(false).thisDc(1)
         .dcOptions(List.of(
             io.telefetch.tl.api.DcOption.builder().id(1).ipAddress("10.1.0.1").port(443).build(),
@@ -107,10 +89,10 @@ class DcDirectoryTest {
     assertThat(session.current().dcOptions().all()).hasSize(5);
     assertThat(calls).containsExactly("help.getConfig");
 
-    now.addAndGet(3_599_000);
+    clock.advance(3_599_000);
     d.resolve(1, Purpose.MAIN, false).join();
     assertThat(calls).hasSize(1);
-    now.addAndGet(2_000);
+    clock.advance(2_000);
     d.resolve(1, Purpose.MAIN, false).join();
     assertThat(calls).containsExactly("help.getConfig", "help.getConfig");
   }

@@ -3,6 +3,7 @@ package io.telefetch.mtproto.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.testing.TestClock;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -60,11 +61,7 @@ import io.telefetch.tl.mtproto.ServerDHParamsOk;
 import io.telefetch.tl.mtproto.SetClientDHParams;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -784,31 +781,6 @@ class HostileServerMatrixTest {
 
   // ================================================================== time skew
 
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    volatile long offsetMillis;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public long millis() {
-      return System.currentTimeMillis() + offsetMillis;
-    }
-  }
-
   /**
    * Row: time skew. The clock is synced from the key exchange (server_time); when the local clock
    * then jumps (10 minutes here), the server's bad_msg_notification 17, outside the time window
@@ -817,7 +789,7 @@ class HostileServerMatrixTest {
   @Test
   void aSkewedClockIsResyncedFromTheServersNotice() throws Exception {
     try (FakeDc dc = new FakeDc()) {
-      MovableClock clock = new MovableClock();
+      TestClock clock = TestClock.offsetFromSystem();
       AtomicInteger n = new AtomicInteger();
       dc.script = except((peer, m) -> {
         if (n.getAndIncrement() == 0) {
@@ -828,7 +800,7 @@ class HostileServerMatrixTest {
       });
       try (MtprotoConnection c = connect(options(dc).clock(clock))) {
         assertThat(Math.abs(c.timeOffsetMillis())).isLessThan(5_000);
-        clock.offsetMillis = 600_000; // the local clock jumps 10 minutes ahead
+        clock.advance(600_000); // the local clock jumps 10 minutes ahead
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("OK");
         assertThat(c.timeOffsetMillis()).isBetween(-605_000L, -595_000L);
         assertThat(n).hasValue(2);

@@ -2,48 +2,14 @@ package io.telefetch.mtproto.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.telefetch.testing.TestClock;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class MsgIdGeneratorTest {
   private static final Instant T0 = Instant.parse("2024-02-08T20:45:00Z");
-
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    final AtomicLong millis;
-
-    ManualClock(long millis) {
-      this.millis = new AtomicLong(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    void advance(long delta) {
-      millis.addAndGet(delta);
-    }
-  }
 
   @Test
   void clientIdsAreMultiplesOfFourAndStrictlyIncreasingOnAFrozenClock() {
@@ -69,7 +35,7 @@ class MsgIdGeneratorTest {
 
   @Test
   void idsEncodeTimeAndFraction() {
-    ManualClock clock = new ManualClock(T0.toEpochMilli() + 500);
+    TestClock clock = TestClock.at(T0.toEpochMilli() + 500);
     MsgIdGenerator g = new MsgIdGenerator(clock);
     long id = g.next();
     assertThat(MsgIdGenerator.secondsOf(id)).isEqualTo(T0.getEpochSecond());
@@ -93,7 +59,7 @@ class MsgIdGeneratorTest {
 
   @Test
   void staysMonotonicWhenTheClockGoesBack() {
-    ManualClock clock = new ManualClock(T0.toEpochMilli());
+    TestClock clock = TestClock.at(T0.toEpochMilli());
     MsgIdGenerator g = new MsgIdGenerator(clock);
     long a = g.next();
     clock.advance(-60_000);
@@ -105,7 +71,7 @@ class MsgIdGeneratorTest {
 
   @Test
   void offsetIsAppliedAndSyncedFromAServerMsgId() {
-    ManualClock clock = new ManualClock(T0.toEpochMilli());
+    TestClock clock = TestClock.at(T0.toEpochMilli());
     MsgIdGenerator g = new MsgIdGenerator(clock);
     assertThat(g.offsetMillis()).isZero();
     g.setOffsetMillis(90_000);

@@ -584,6 +584,23 @@ public final class World {
     return b;
   }
 
+  /**
+   * {@code value}, when it is the object this world holds under its id in {@code index}; an
+   * IllegalArgumentException naming it otherwise (an object of another world, or a null).
+   */
+  private static <T> T requireOwn(Map<Long, T> index, T value, long id) {
+    if (index.get(id) != value) {
+      throw new IllegalArgumentException(value + " is not in this world");
+    }
+    return value;
+  }
+
+  /** {@code media} (a photo or a document), when it belongs to this world. */
+  private WorldMedia requireOwnMedia(WorldMedia media) {
+    Objects.requireNonNull(media, "media");
+    return media instanceof WorldDocument d ? requireOwn(documents, d, d.id()) : requireOwn(photos, (WorldPhoto) media, media.id());
+  }
+
   private WorldChannel requireChannel(WorldChannel channel) {
     Objects.requireNonNull(channel, "channel");
     WorldChannel current = channels.get(channel.id());
@@ -769,10 +786,7 @@ public final class World {
 
     /** The profile photo (a photo of this world), shown in invite previews. */
     public ChannelBuilder photo(WorldPhoto photo) {
-      if (photos.get(photo.id()) != photo) {
-        throw new IllegalArgumentException(photo + " is not in this world");
-      }
-      this.photo = photo;
+      this.photo = requireOwn(photos, Objects.requireNonNull(photo, "photo"), photo.id());
       return this;
     }
 
@@ -1032,12 +1046,7 @@ public final class World {
 
     /** A document or photo created in this world. */
     public MessageBuilder media(WorldMedia media) {
-      Objects.requireNonNull(media, "media");
-      boolean known = media instanceof WorldDocument d ? documents.get(d.id()) == d : photos.get(media.id()) == media;
-      if (!known) {
-        throw new IllegalArgumentException(media + " is not in this world");
-      }
-      this.media = media;
+      this.media = requireOwnMedia(media);
       return this;
     }
 
@@ -1089,10 +1098,7 @@ public final class World {
 
     /** A link preview instead of media ({@code messageMediaWebPage}); put its URL in the text too. */
     public MessageBuilder webPage(WorldWebPage webPage) {
-      if (webPages.get(webPage.id()) != webPage) {
-        throw new IllegalArgumentException(webPage + " is not in this world");
-      }
-      this.webPage = webPage;
+      this.webPage = requireOwn(webPages, Objects.requireNonNull(webPage, "webPage"), webPage.id());
       return this;
     }
 
@@ -1158,12 +1164,7 @@ public final class World {
 
     /** The photo or video (a document of this world). */
     public StoryBuilder media(WorldMedia media) {
-      Objects.requireNonNull(media, "media");
-      boolean known = media instanceof WorldDocument d ? documents.get(d.id()) == d : photos.get(media.id()) == media;
-      if (!known) {
-        throw new IllegalArgumentException(media + " is not in this world");
-      }
-      this.media = media;
+      this.media = requireOwnMedia(media);
       return this;
     }
 
@@ -1229,19 +1230,13 @@ public final class World {
 
     /** The preview photo (a photo of this world). */
     public WebPageBuilder photo(WorldPhoto photo) {
-      if (photos.get(photo.id()) != photo) {
-        throw new IllegalArgumentException(photo + " is not in this world");
-      }
-      this.photo = photo;
+      this.photo = requireOwn(photos, Objects.requireNonNull(photo, "photo"), photo.id());
       return this;
     }
 
     /** The attached document, such as a video or a PDF (a document of this world). */
     public WebPageBuilder document(WorldDocument document) {
-      if (documents.get(document.id()) != document) {
-        throw new IllegalArgumentException(document + " is not in this world");
-      }
-      this.document = document;
+      this.document = requireOwn(documents, Objects.requireNonNull(document, "document"), document.id());
       return this;
     }
 

@@ -2,19 +2,15 @@ package io.telefetch.testkit.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.telefetch.testing.TestClock;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.telefetch.mtproto.connection.MtprotoConnection;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.DcServer;
 import io.telefetch.tl.api.NearestDc;
 import io.telefetch.tl.api.help.GetNearestDc;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,38 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class SaltRotationEndToEndTest {
 
-  /** A clock the test moves forward by hand. */
-  static final class ManualClock extends Clock {
-    private final AtomicLong offset = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return System.currentTimeMillis() + offset.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    void advance(Duration d) {
-      offset.addAndGet(d.toMillis());
-    }
-  }
-
   @Test
   void theKeepAliveRotatesToTheNextFutureSalt() throws Exception {
-    ManualClock clock = new ManualClock();
+    TestClock clock = TestClock.offsetFromSystem();
     NioEventLoopGroup group = new NioEventLoopGroup(1);
     try (TestCluster cluster = TestCluster.builder().dcs(1).clock(clock).build().start()) {
       DcServer dc = cluster.dc(1);
