@@ -27,28 +27,27 @@ final class LinkParser {
   private static final int MAX_INVITE_HASH = 64;
   private static final int MAX_QUERY_PARAMETERS = 64;
 
-  /** First path segments that name a link without media, and what it is. */
-  private static final Map<String, String> UNSUPPORTED_PATHS = Map.ofEntries(
+  /** Links without media that t.me paths and tg:// hosts name alike, and what they are. */
+  private static final Map<String, String> UNSUPPORTED_BOTH = Map.ofEntries(
       Map.entry("addstickers", "sticker_set"),
       Map.entry("addemoji", "emoji_set"),
       Map.entry("addtheme", "theme"),
       Map.entry("setlanguage", "language_pack"),
       Map.entry("share", "share"),
-      Map.entry("msg", "share"),
-      Map.entry("iv", "instant_view"),
       Map.entry("proxy", "proxy"),
       Map.entry("socks", "proxy"),
       Map.entry("bg", "background"),
       Map.entry("login", "login_code"),
       Map.entry("invoice", "invoice"),
-      Map.entry("$", "invoice"),
       Map.entry("confirmphone", "phone_confirmation"),
       Map.entry("addlist", "chat_folder"),
       Map.entry("boost", "boost"),
-      Map.entry("m", "business_chat"),
       Map.entry("giftcode", "premium_gift_code"),
-      Map.entry("contact", "contact"),
       Map.entry("nft", "gift"));
+
+  /** First path segments that name a link without media, and what it is. */
+  private static final Map<String, String> UNSUPPORTED_PATHS = with(UNSUPPORTED_BOTH,
+      "msg", "share", "iv", "instant_view", "$", "invoice", "m", "business_chat", "contact", "contact");
 
   /**
    * Whether {@code t.me/<name>} means something other than the username {@code name} (a proxy, a
@@ -61,27 +60,18 @@ final class LinkParser {
   }
 
   /** tg:// hosts other than resolve, privatepost and join, and what they are. */
-  private static final Map<String, String> UNSUPPORTED_TG = Map.ofEntries(
-      Map.entry("addstickers", "sticker_set"),
-      Map.entry("addemoji", "emoji_set"),
-      Map.entry("addtheme", "theme"),
-      Map.entry("setlanguage", "language_pack"),
-      Map.entry("msg_url", "share"),
-      Map.entry("share", "share"),
-      Map.entry("proxy", "proxy"),
-      Map.entry("socks", "proxy"),
-      Map.entry("bg", "background"),
-      Map.entry("login", "login_code"),
-      Map.entry("invoice", "invoice"),
-      Map.entry("confirmphone", "phone_confirmation"),
-      Map.entry("addlist", "chat_folder"),
-      Map.entry("boost", "boost"),
-      Map.entry("message", "business_chat"),
-      Map.entry("giftcode", "premium_gift_code"),
-      Map.entry("user", "user"),
-      Map.entry("settings", "settings"),
-      Map.entry("passport", "passport"),
-      Map.entry("nft", "gift"));
+  private static final Map<String, String> UNSUPPORTED_TG = with(UNSUPPORTED_BOTH,
+      "msg_url", "share", "message", "business_chat", "user", "user", "settings", "settings",
+      "passport", "passport");
+
+  /** {@code base} plus the {@code pairs} (key, value, key, value...). */
+  private static Map<String, String> with(Map<String, String> base, String... pairs) {
+    Map<String, String> all = new java.util.HashMap<>(base);
+    for (int i = 0; i < pairs.length; i += 2) {
+      all.put(pairs[i], pairs[i + 1]);
+    }
+    return Map.copyOf(all);
+  }
 
   /** Query keys of a username link that make it a bot or app link, and what that is. */
   private static final Map<String, String> BOT_QUERIES = Map.ofEntries(
