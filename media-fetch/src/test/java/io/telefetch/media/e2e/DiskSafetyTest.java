@@ -15,7 +15,6 @@ import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
-import io.telefetch.testkit.world.WorldUser;
 import io.telefetch.tl.api.upload.GetFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,6 +48,7 @@ class DiskSafetyTest {
   private static final int MIB = 1 << 20;
   private static final String VICTIM = "do not touch!";
 
+  private static Fixture.Stage stage;
   private static TestCluster cluster;
   private static World world;
   private static TelegramClient client;
@@ -58,21 +58,18 @@ class DiskSafetyTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.builder().dcs(2).build().start();
-    world = cluster.world();
-    WorldUser bot = world.bot("disk_bot").dc(1).create();
-    channel = world.channel("disk_test").dc(1).create();
+    stage = Fixture.Stage.start(TestCluster.builder().dcs(2), "disk");
+    cluster = stage.cluster();
+    world = stage.world();
+    channel = stage.channel();
+    client = stage.client();
     doc = world.document("disk.bin", FileContent.seeded(11, 24L * MIB)).dc(1).create();
     post = world.post(channel).media(doc).create();
-    client = Fixture.botClient(cluster, bot);
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    stage.close();
   }
 
   private static MediaFile file() {

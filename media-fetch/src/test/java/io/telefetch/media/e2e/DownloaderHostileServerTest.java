@@ -12,14 +12,12 @@ import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.rpc.MigrateException;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.ApiHandler;
-import io.telefetch.testkit.server.CallContext;
 import io.telefetch.testkit.server.RpcError;
 import io.telefetch.testkit.world.FileContent;
 import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
-import io.telefetch.testkit.world.WorldUser;
 import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.TlMethod;
 import io.telefetch.tl.api.FileHash;
@@ -31,7 +29,6 @@ import io.telefetch.tl.api.upload.GetFile;
 import io.telefetch.tl.api.upload.GetFileHashes;
 import io.telefetch.tl.api.upload.ReuploadCdnFile;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +58,7 @@ class DownloaderHostileServerTest {
   private static final AtomicInteger budget = new AtomicInteger(-1);
   private static final long LIE_AT = 2L * MIB;
 
+  private static Fixture.Stage stage;
   private static TestCluster cluster;
   private static World world;
   private static TelegramClient client;
@@ -72,24 +70,21 @@ class DownloaderHostileServerTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.builder().dcs(2).cdn(true).apiHandler(c -> hostile(c.api())).build().start();
-    world = cluster.world();
-    WorldUser bot = world.bot("hostile_bot").dc(1).create();
-    channel = world.channel("hostile_test").dc(1).create();
+    stage = Fixture.Stage.start(TestCluster.builder().dcs(2).cdn(true).apiHandler(c -> hostile(c.api())), "hostile");
+    cluster = stage.cluster();
+    world = stage.world();
+    channel = stage.channel();
+    client = stage.client();
     doc = world.document("hostile.bin", FileContent.seeded(51, 6L * MIB)).dc(1).create();
     post = world.post(channel).media(doc).create();
     cdnDoc = world.video("hostile-cdn.mp4", FileContent.seeded(52, 6L * MIB)).dc(1).cdn(true)
         .cdnReuploadNeeded(true).create();
     cdnPost = world.post(channel).media(cdnDoc).create();
-    client = Fixture.botClient(cluster, bot);
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    stage.close();
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.DcServer;
+import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldUser;
 import io.telefetch.tl.api.Channel;
@@ -100,5 +101,33 @@ final class Fixture {
         .callTimeout(Duration.ofSeconds(60)).build();
     client.login(Login.botToken(botToken)).join();
     return client;
+  }
+
+  /**
+   * A started cluster with a bot {@code <name>_bot} and a channel {@code @<name>_test} on DC 1, and
+   * the bot's logged-in client; {@link #close} closes the client, then the cluster.
+   */
+  record Stage(TestCluster cluster, World world, WorldChannel channel, TelegramClient client) implements AutoCloseable {
+    static Stage start(TestCluster.Builder cluster, String name) {
+      return start(cluster, name, b -> b);
+    }
+
+    static Stage start(TestCluster.Builder builder, String name,
+        java.util.function.UnaryOperator<ClientOptions.Builder> tweak) {
+      TestCluster cluster = builder.build().start();
+      World world = cluster.world();
+      WorldUser bot = world.bot(name + "_bot").dc(1).create();
+      WorldChannel channel = world.channel(name + "_test").dc(1).create();
+      return new Stage(cluster, world, channel, botClient(cluster, bot, true, tweak));
+    }
+
+    @Override
+    public void close() {
+      try {
+        client.close();
+      } finally {
+        cluster.close();
+      }
+    }
   }
 }

@@ -13,7 +13,6 @@ import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
-import io.telefetch.testkit.world.WorldUser;
 import io.telefetch.tl.api.InputDocumentFileLocation;
 import io.telefetch.tl.api.upload.GetFile;
 import io.telefetch.tl.api.upload.GetFileHashes;
@@ -38,6 +37,7 @@ class HashPrefetchTest {
   /** What one testkit getFileHashes answer covers. */
   private static final int HASH_COVERAGE = World.HASHES_PER_CALL * World.HASH_WINDOW;
 
+  private static Fixture.Stage stage;
   private static TestCluster cluster;
   private static World world;
   private static TelegramClient client;
@@ -45,19 +45,16 @@ class HashPrefetchTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.builder().dcs(2).build().start();
-    world = cluster.world();
-    WorldUser bot = world.bot("hash_bot").dc(1).create();
-    channel = world.channel("hash_test").dc(1).create();
-    client = Fixture.botClient(cluster, bot);
+    stage = Fixture.Stage.start(TestCluster.builder().dcs(2), "hash");
+    cluster = stage.cluster();
+    world = stage.world();
+    channel = stage.channel();
+    client = stage.client();
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    stage.close();
   }
 
   private static List<RecordedRequest> drain(int dc) throws InterruptedException {

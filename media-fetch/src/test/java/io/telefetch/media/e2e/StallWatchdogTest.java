@@ -17,7 +17,6 @@ import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
-import io.telefetch.testkit.world.WorldUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -41,6 +40,7 @@ class StallWatchdogTest {
   private static final int MIB = 1 << 20;
   private static final Duration STALL = Duration.ofSeconds(30);
 
+  private static Fixture.Stage stage;
   private static TestCluster cluster;
   private static World world;
   private static TelegramClient client;
@@ -50,22 +50,19 @@ class StallWatchdogTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.builder().dcs(1).build().start();
-    world = cluster.world();
-    WorldUser bot = world.bot("stall_bot").dc(1).create();
-    channel = world.channel("stall_test").dc(1).create();
+    // a stalled call is never timed out by the client: only the watchdog can save the download
+    stage = Fixture.Stage.start(TestCluster.builder().dcs(1), "stall", b -> b.callTimeout(Duration.ofHours(1)));
+    cluster = stage.cluster();
+    world = stage.world();
+    channel = stage.channel();
+    client = stage.client();
     doc = world.document("stall.bin", FileContent.seeded(21, 16L * MIB)).dc(1).create();
     post = world.post(channel).media(doc).create();
-    // a stalled call is never timed out by the client: only the watchdog can save the download
-    client = Fixture.botClient(cluster, bot, true, b -> b.callTimeout(Duration.ofHours(1)));
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    cluster.close();
+    stage.close();
   }
 
   /** Sleeps that end when the test says so: each tick of the watchdog waits here. */
