@@ -180,8 +180,7 @@ final class TelegramPartSource implements PartSource {
     return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit)).handle((CdnFileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
-        if (cause instanceof RpcException rpc && (rpc.errorMessage().equals("FILE_TOKEN_INVALID")
-            || rpc.errorMessage().equals("REQUEST_TOKEN_INVALID"))) {
+        if (tokenInvalid(cause)) {
           fallBackFromCdn(c);
           return fetchFrom(offset, limit, 0);
         }
@@ -196,8 +195,7 @@ final class TelegramPartSource implements PartSource {
             .handle((List<FileHashType> hs, Throwable re) -> {
               if (re != null) {
                 Throwable cause = unwrap(re);
-                if (cause instanceof RpcException rpc && (rpc.errorMessage().equals("FILE_TOKEN_INVALID")
-                    || rpc.errorMessage().equals("REQUEST_TOKEN_INVALID"))) {
+                if (tokenInvalid(cause)) {
                   fallBackFromCdn(c);
                   return fetchFrom(offset, limit, 0);
                 }
@@ -221,8 +219,22 @@ final class TelegramPartSource implements PartSource {
         encrypted.release();
       }
       AesCtr.forCdnPart(c.key(), c.iv(), offset).apply(plain, 0, plain.length);
-      return verified(TlBytes.wrap(plain), offset, true); // CDN bytes are always verified
+      // CDN bytes are always verified, against hashes the master DC gives for the token: a token
+      // revoked meanwhile fails those too, and the DC then serves the part itself
+      return verified(TlBytes.wrap(plain), offset, true).exceptionallyCompose(ve -> {
+        if (tokenInvalid(unwrap(ve))) {
+          fallBackFromCdn(c);
+          return fetchFrom(offset, limit, 0);
+        }
+        return CompletableFuture.failedFuture(unwrap(ve));
+      });
     }).thenCompose(Function.identity());
+  }
+
+  /** Whether {@code e} says the CDN file token (or a reupload's request token) is no longer valid. */
+  private static boolean tokenInvalid(Throwable e) {
+    return e instanceof RpcException rpc && (rpc.errorMessage().equals("FILE_TOKEN_INVALID")
+        || rpc.errorMessage().equals("REQUEST_TOKEN_INVALID"));
   }
 
   /**

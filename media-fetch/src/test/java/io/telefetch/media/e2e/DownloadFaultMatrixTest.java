@@ -201,6 +201,31 @@ class DownloadFaultMatrixTest {
     };
   }
 
+  /**
+   * The CDN file token revoked between a part's bytes and its hashes (the master DC answers
+   * upload.getCdnFileHashes with FILE_TOKEN_INVALID): the downloader falls back to the DC, which
+   * serves the file byte-exact. The matrix's CDN_FILE_TOKEN_INVALID cells hit this race only now
+   * and then; this one forces it.
+   */
+  @org.junit.jupiter.api.Test
+  void aTokenRejectedWhenItsHashesAreAskedFallsBackToTheDc(@TempDir Path dir) throws Exception {
+    TelegramClient client = client(TransportKind.INTERMEDIATE, false);
+    DcServer dc2 = cluster.dc(2);
+    MediaFile file = Fixture.file(client, channel, cdnPost.id());
+    long cdnBefore = cluster.cdnDc().orElseThrow().recorder().count("upload.getCdnFile");
+    dc2.faults().rpcError("upload.getCdnFileHashes", 400, "FILE_TOKEN_INVALID", 1);
+    try {
+      Path target = dir.resolve("cdn.bin");
+      assertThat(run(MediaFetcher.create(client, FetchOptions.builder().build()).download(file).toPath(target)))
+          .isNull();
+      assertThat(Sha.of(target)).isEqualTo(sha(cdnDoc));
+      assertThat(cluster.cdnDc().orElseThrow().recorder().count("upload.getCdnFile")).as("the CDN served first")
+          .isGreaterThan(cdnBefore);
+    } finally {
+      dc2.faults().clearRpcErrors();
+    }
+  }
+
   @ParameterizedTest(name = "{0} over {1} obfuscated={2} big={3}")
   @MethodSource("cells")
   void cell(Fault fault, TransportKind kind, boolean obfuscated, boolean bigCell, @TempDir Path dir) throws Exception {
