@@ -250,7 +250,7 @@ class HostileServerMatrixTest {
           .cause().isInstanceOf(TlDecodeException.class)
           .cause().isInstanceOf(error.get().getClass());
       assertThatThrownBy(() -> other.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
-          .cause().isInstanceOf(MtprotoConnection.ProtocolViolation.class);
+          .cause().isInstanceOf(io.telefetch.mtproto.session.ProtocolViolationException.class);
       c.closeFuture().get(5, TimeUnit.SECONDS);
       assertThat(c.isOpen()).isFalse();
     }
@@ -448,8 +448,8 @@ class HostileServerMatrixTest {
         });
         assertThat(floodDone.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(c.queuedMessages()).as("messages waiting to be sent")
-            .isLessThanOrEqualTo(c.queuedCalls() + MtprotoConnection.MAX_QUEUED_NOTICES + 4);
-        assertThat(c.pendingAcks()).as("acks waiting to be sent").isLessThanOrEqualTo(MtprotoConnection.MAX_PENDING_ACKS);
+            .isLessThanOrEqualTo(c.queuedCalls() + io.telefetch.mtproto.session.ClientSession.MAX_QUEUED_NOTICES + 4);
+        assertThat(c.pendingAcks()).as("acks waiting to be sent").isLessThanOrEqualTo(io.telefetch.mtproto.session.ClientSession.MAX_PENDING_ACKS);
         assertThat(c.isOpen()).isTrue();
       } finally {
         c.close();
@@ -839,7 +839,7 @@ class HostileServerMatrixTest {
 
   /**
    * Row: time skew, hostile: a server whose notices keep moving the clock (each one far off) gets
-   * at most {@value MtprotoConnection#MAX_SKEWED_NOTICES} resyncs in a row; the next is rejected.
+   * at most {@value io.telefetch.mtproto.session.ClientSession#MAX_SKEWED_NOTICES} resyncs in a row; the next is rejected.
    */
   @Test
   void resyncsFromSkewedNoticesAreBounded() throws Exception {
@@ -856,7 +856,7 @@ class HostileServerMatrixTest {
       assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
           .cause().isInstanceOf(MessageRejectedException.class)
           .satisfies(e -> assertThat(((MessageRejectedException) e).reason()).isEqualTo(MessageRejectedException.Reason.MSG_ID_TIME));
-      assertThat(notices).hasValue(MtprotoConnection.MAX_SKEWED_NOTICES + 1);
+      assertThat(notices).hasValue(io.telefetch.mtproto.session.ClientSession.MAX_SKEWED_NOTICES + 1);
       c.closeFuture().get(5, TimeUnit.SECONDS);
     }
   }
