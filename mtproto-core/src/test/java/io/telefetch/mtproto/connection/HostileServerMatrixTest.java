@@ -132,6 +132,15 @@ class HostileServerMatrixTest {
     };
   }
 
+  /**
+   * A ping and its pong: the session queues in order and the server answers in order, so whatever
+   * the client queued before (a resend, say) has reached the server when this returns. Replaces
+   * waiting a while for something that must not happen.
+   */
+  static void roundTrip(MtprotoConnection c) throws Exception {
+    c.invoke(new io.telefetch.tl.mtproto.Ping(0x5eed)).get(5, TimeUnit.SECONDS);
+  }
+
   private static long pooledBytes() {
     PooledByteBufAllocatorMetric m = PooledByteBufAllocator.DEFAULT.metric();
     return m.usedDirectMemory() + m.usedHeapMemory();
@@ -358,7 +367,7 @@ class HostileServerMatrixTest {
           assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).as(what).cause()
               .isInstanceOf(ResendLimitException.class)
               .satisfies(e -> assertThat(((ResendLimitException) e).sends()).isEqualTo(cap + 1));
-          Thread.sleep(100); // nothing more goes out
+          roundTrip(c); // anything resent after the failure is at the server now
           assertThat(sends).as("sends seen by the server").hasValue(cap + 1);
           assertThat(c.trackedRequests()).isZero();
         }
@@ -387,7 +396,7 @@ class HostileServerMatrixTest {
           calls.add(c.invoke(new SaveFilePart(1, i, TlBytes.wrap(part)), Duration.ofSeconds(2)));
           maxSeen = Math.max(maxSeen, c.queuedBytes());
         }
-        Thread.sleep(300);
+        c.onLoop(() -> null); // the event loop has taken every call submitted above
         maxSeen = Math.max(maxSeen, c.queuedBytes());
         long grown = pooledBytes() - before;
         int full = 0;
@@ -430,7 +439,7 @@ class HostileServerMatrixTest {
           byte[] part = new byte[256 << 10];
           random.nextBytes(part);
           fill.add(c.invoke(new SaveFilePart(2, i, TlBytes.wrap(part)), Duration.ofSeconds(60)));
-          Thread.sleep(20);
+          c.onLoop(() -> null); // the flush of this call has run: writability is up to date
         }
         assertThat(c.writable()).isFalse();
         int flood = 40_000;
@@ -557,7 +566,7 @@ class HostileServerMatrixTest {
         long offset = c.timeOffsetMillis();
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("OK");
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("OK");
-        Thread.sleep(150);
+        roundTrip(c); // anything resent because of the notices is at the server now
         assertThat(calls).as("nothing was resent").hasValue(2);
         assertThat(c.isOpen()).isTrue();
         assertThat(c.serverSalt()).isEqualTo(salt);

@@ -484,6 +484,18 @@ class ClientSessionTest {
     assertThat(names(flushSent())).as("one salt left to come: more asked for").contains("get_future_salts");
   }
 
+  @Test
+  void futureSaltsNobodyAskedForAreIgnored() {
+    start(b -> b.pingInterval(Duration.ofSeconds(60)));
+    int t = (int) (serverClock.millis / 1000);
+    receive(Wire.serialize(new FutureSalts(12345, t, List.of(new FutureSalt(t - 1, t + 9999, 0x999L)))), false);
+    for (int i = 0; i < 3; i++) {
+      advance(60_000);
+      session.onTick(now);
+      assertThat(session.serverSalt()).isEqualTo(SALT);
+    }
+  }
+
   // ------------------------------------------------------------------ bounds
 
   @Test

@@ -285,6 +285,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return; // a duplicate: already handled
     }
     TlObject o = new TlReader(body, registry, TlReader.Options.DEFAULT).readObject();
+    dc.countReceived(o.tlName());
     if (o instanceof MsgsAck) {
       return; // either parity: mtcute numbers its acks as content-related (odd), and Telegram accepts that
     }
@@ -413,6 +414,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void reply(Session session, long msgId, TlMethod<?> call, Object value, Throwable error) {
+    dc.countAnswerDue();
     session.running.remove(msgId);
     boolean dropped = session.dropped.remove(msgId);
     if (!ctx.channel().isActive()) {
