@@ -84,10 +84,38 @@ import org.slf4j.LoggerFactory;
  * InflateBudget}.
  *
  * <p>Buffer ownership: zero-copy {@code bytes} slices are made only for the result of a call that
- * a caller waits for; they are in the value of its {@link Complete}, and belong to whoever runs
- * the action (release with {@link #releaseResult} if nobody takes it). Everything else is decoded
- * with copies, so nothing unsolicited pins a packet.
+ * a caller waits for, and then belong to that caller: they travel in the value of its {@link Complete} and belong
+ * to whoever runs the action (release with {@link #releaseResult} if nobody takes it). Everything else the server sends (service
+ * messages, updates, answers to unknown, dropped or already answered requests) is decoded with
+ * copies or not decoded at all, so nothing unsolicited can pin pooled memory. A result that fails
+ * to decode half-way releases whatever slices it had already made.
  *
+ * <p>Whatever a decoder throws (a {@link TlDecodeException}, but also an Error such as {@link
+ * StackOverflowError} or {@link OutOfMemoryError}), the call whose answer it was completes
+ * exceptionally: with the {@link TlDecodeException} itself (the stream is intact: the connection
+ * stays open), or with a {@link TlDecodeException} whose cause is the Error, in which case the
+ * connection also closes as after a protocol violation and every other waiting call fails with
+ * {@link ConnectionClosedException}.
+ *
+ * <p>msg_seqno of received messages: a content-related message ({@code rpc_result}, {@code
+ * updates}) must carry an odd seqno and a pure service message ({@code msgs_ack}, {@code
+ * msg_container}) an even one, as the official description requires of every sender; anything
+ * else is rejected like a failed receive check ({@link MessageRejectedException.Reason#SEQ_NO}).
+ * The order of seqnos is not checked (the server never promises it to clients).
+ *
+ * <p>Ids we never sent: a {@code rpc_result} (or {@code rpc_answer_*}) for an unknown, dropped,
+ * timed-out or already answered request is dropped unread; {@code msgs_ack}, {@code
+ * bad_msg_notification}, {@code bad_server_salt}, {@code msgs_state_info}, {@code future_salts},
+ * {@code pong} and {@code msg_resend_req} naming ids this session does not track are ignored:
+ * no resend, no salt or clock change, no call completed. {@code msg_detailed_info} and {@code
+ * msg_new_detailed_info} only make us acknowledge the answer id, or ask for it once (bounded like
+ * every notice).
+ *
+ * <p>Clock skew: as the official description allows, a {@code bad_msg_notification} 16/17 or a
+ * {@code bad_server_salt} about a message we really sent is accepted even when its msg_id is
+ * outside the 300 s / 30 s window: the clock is synced from it and the message resent. At most
+ * {@value #MAX_SKEWED_NOTICES} such notices in a row are accepted (the count restarts with any
+ * message inside the window); another is rejected as {@link MessageRejectedException.Reason#MSG_ID_TIME}.
  * <p>Not thread-safe: one thread drives one session, except {@link #budget()}, {@link
  * #serverSalt()}, {@link #timeOffsetMillis()} and {@link #sessionId()}, which any thread may read.
  */
