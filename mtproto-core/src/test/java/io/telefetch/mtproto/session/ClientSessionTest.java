@@ -372,6 +372,63 @@ class ClientSessionTest {
     assertThat(lostSent.msgId()).isLessThan(keptSent.msgId());
   }
 
+  @Test
+  void badMsg32MovesTheSeqnoAheadAndResends() {
+    start();
+    session.submit(call(new GetNearestDc(), NO_TIMEOUT), now);
+    Sent s = flushSent().get(0);
+    assertThat(s.seqNo()).isEqualTo(1);
+    receive(Wire.serialize(new BadMsgNotification(s.msgId(), s.seqNo(), 32)), false);
+    Sent again = flushSent().get(0);
+    assertThat(again.seqNo()).as("64 content messages ahead").isEqualTo(2 * (1 + 64) + 1);
+  }
+
+  @Test
+  void aStateRequestIsAnsweredFromTheReplayWindow() {
+    start();
+    long seen = serverIds.nextServer(false);
+    receive(seen, serverSeq.next(true), Wire.serialize(new UpdateShort(new UpdateUserTyping(1, null, new SendMessageTypingAction()), 1)));
+    long future = serverIds.nextServer(false) + (1000L << 32);
+    receive(Wire.serialize(new io.telefetch.tl.mtproto.MsgsStateReq(List.of(seen, future))), true);
+    List<Sent> sent = flushSent();
+    io.telefetch.tl.mtproto.MsgsStateInfo info = sent.stream().map(Sent::object)
+        .filter(o -> o instanceof io.telefetch.tl.mtproto.MsgsStateInfo).map(o -> (io.telefetch.tl.mtproto.MsgsStateInfo) o)
+        .findFirst().orElseThrow();
+    assertThat(info.info().byteAt(0)).as("received").isEqualTo((byte) 4);
+    assertThat(info.info().byteAt(1)).as("not received, beyond the window").isEqualTo((byte) 3);
+  }
+
+  @Test
+  void detailedInfoAsksOnceForAnAnswerStillAwaited() {
+    start();
+    session.submit(call(new GetNearestDc(), NO_TIMEOUT), now);
+    Sent s = flushSent().get(0);
+    long answerId = serverIds.nextServer(true) + 4;
+    receive(Wire.serialize(new io.telefetch.tl.mtproto.MsgDetailedInfo(s.msgId(), answerId, 100, 0)), false);
+    List<Sent> sent = flushSent();
+    assertThat(sent).singleElement().satisfies(r ->
+        assertThat(((io.telefetch.tl.mtproto.MsgResendReq) r.object()).msgIds()).containsExactly(answerId));
+  }
+
+  @Test
+  void noticesWaitingToBeSentAreBounded() {
+    start();
+    for (int i = 0; i < ClientSession.MAX_QUEUED_NOTICES + 100; i++) {
+      receive(Wire.serialize(new io.telefetch.tl.mtproto.MsgsStateReq(List.of(4L))), true);
+    }
+    assertThat(session.queuedMessages()).isEqualTo(ClientSession.MAX_QUEUED_NOTICES);
+  }
+
+  @Test
+  void onlyTheFirstApiCallIsWrapped() {
+    start(b -> b.firstCallWrapper(m -> new io.telefetch.tl.api.InvokeWithLayer<>(123, m)));
+    session.submit(call(new GetNearestDc(), NO_TIMEOUT), now);
+    session.submit(call(new GetNearestDc(), NO_TIMEOUT), now);
+    List<Sent> sent = flushSent();
+    assertThat(names(sent)).containsExactly("invokeWithLayer", "help.getNearestDc");
+    assertThat(((io.telefetch.tl.api.InvokeWithLayer<?>) sent.get(0).object()).layer()).isEqualTo(123);
+  }
+
   // ------------------------------------------------------------------ clock
 
   @Test
