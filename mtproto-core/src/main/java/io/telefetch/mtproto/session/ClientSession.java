@@ -842,6 +842,9 @@ public final class ClientSession {
     queue.remove(p);
     boolean inFlight = p.msgId != 0 && pending.remove(p.msgId) == p;
     fail(p, new RpcTimeoutException(p.method.tlName(), Duration.ofMillis(p.timeoutMillis)));
+    if (p.method instanceof GetFutureSalts) {
+      saltsRequested = false; // lost: the next tick asks again
+    }
     if (p.kind == Kind.CALL && inFlight) {
       dropAnswer(p.msgId);
     } else if (p.kind == Kind.PING && activity == p.activityAtCreation) {

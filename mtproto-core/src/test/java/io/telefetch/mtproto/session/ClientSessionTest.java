@@ -553,6 +553,20 @@ class ClientSessionTest {
     }
   }
 
+  @Test
+  void aLostFutureSaltsRequestIsAskedAgainAfterItsTimeout() {
+    start(b -> b.pingInterval(Duration.ofSeconds(60)));
+    advance(60_000);
+    session.onTick(now);
+    assertThat(names(flushSent())).contains("get_future_salts");
+    advance(ClientSession.INTERNAL_TIMEOUT_MILLIS); // no answer: the request times out
+    session.onTick(now);
+    flushSent();
+    advance(60_000 - ClientSession.INTERNAL_TIMEOUT_MILLIS);
+    session.onTick(now);
+    assertThat(names(flushSent())).contains("get_future_salts");
+  }
+
   // ------------------------------------------------------------------ bounds
 
   @Test
@@ -600,6 +614,31 @@ class ClientSessionTest {
     });
     assertThat(only(answer(sent.get(1), new NearestDc("OK", 2, 2)), ClientSession.Complete.class)).singleElement()
         .satisfies(c -> assertThat(c.call()).isSameAs(fine));
+  }
+
+  @Test
+  void aZeroCopyResultHoldsThePacketUntilItsOwnerReleasesIt() {
+    start(b -> b.zeroCopyThreshold(16));
+    io.telefetch.tl.api.upload.GetFile get = new io.telefetch.tl.api.upload.GetFile(false, false,
+        new io.telefetch.tl.api.InputDocumentFileLocation(1, 2, io.telefetch.tl.TlBytes.wrap(new byte[4]), ""), 0, 4096);
+    session.submit(call(get, NO_TIMEOUT), now);
+    Sent s = flushSent().get(0);
+    byte[] content = new byte[4096];
+    java.util.Arrays.fill(content, (byte) 7);
+    byte[] body = Wire.rpcResult(s.msgId(), Wire.serialize(new io.telefetch.tl.api.upload.File(
+        new io.telefetch.tl.api.storage.FileJpeg(), 1, io.telefetch.tl.TlBytes.wrap(content))));
+    ByteBuf packet = Unpooled.wrappedBuffer(body);
+    List<ClientSession.Action> actions =
+        session.onPacket(new Envelope.Plaintext(SALT, session.sessionId(), serverIds.nextServer(true), serverSeq.next(true), packet), now);
+    Object value = only(actions, ClientSession.Complete.class).get(0).value();
+    assertThat(packet.refCnt()).as("the result's bytes are a slice of the packet").isEqualTo(2);
+    assertThat(((io.telefetch.tl.api.upload.File) value).bytes().length()).isEqualTo(4096);
+    ClientSession.releaseResult(value);
+    assertThat(packet.refCnt()).isEqualTo(1);
+    // an answer nobody waits for is never decoded: it holds nothing
+    receive(Wire.rpcResult(s.msgId(), Wire.serialize(new io.telefetch.tl.api.upload.File(
+        new io.telefetch.tl.api.storage.FileJpeg(), 1, io.telefetch.tl.TlBytes.wrap(content)))), true);
+    assertThat(packet.release()).isTrue();
   }
 
   @Test
