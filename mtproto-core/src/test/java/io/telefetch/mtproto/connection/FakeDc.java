@@ -2,7 +2,6 @@ package io.telefetch.mtproto.connection;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +19,7 @@ import io.telefetch.mtproto.exchange.ServerKeyExchange;
 import io.telefetch.mtproto.session.Envelope;
 import io.telefetch.mtproto.session.MsgIdGenerator;
 import io.telefetch.mtproto.session.SeqNo;
+import io.telefetch.mtproto.session.Wire;
 import io.telefetch.mtproto.transport.ServerTransportConfig;
 import io.telefetch.mtproto.transport.TransportFrame;
 import io.telefetch.mtproto.transport.TransportPipeline;
@@ -27,7 +27,6 @@ import io.telefetch.tl.TlMethod;
 import io.telefetch.tl.TlObject;
 import io.telefetch.tl.TlReader;
 import io.telefetch.tl.TlRegistry;
-import io.telefetch.tl.TlWriter;
 import io.telefetch.tl.api.InitConnection;
 import io.telefetch.tl.api.InvokeWithLayer;
 import io.telefetch.tl.api.NearestDc;
@@ -281,17 +280,9 @@ final class FakeDc implements AutoCloseable {
       sessionId = p.sessionId();
       ByteBuf body = p.body();
       List<Received> messages = new ArrayList<>();
-      if (body.getIntLE(body.readerIndex()) == 0x73f1f8dc) {
-        body.skipBytes(4);
-        int count = body.readIntLE();
-        for (int i = 0; i < count; i++) {
-          long id = body.readLongLE();
-          int s = body.readIntLE();
-          int len = body.readIntLE();
-          ByteBuf inner = body.readSlice(len);
-          messages.add(new Received(id, s, new TlReader(inner, registry, TlReader.Options.DEFAULT).readObject(),
-              p.salt(), p.sessionId(), p.msgId()));
-        }
+      if (Wire.startsWith(body, Wire.MSG_CONTAINER)) {
+        Wire.readContainer(body, (id, s, inner) -> messages.add(new Received(id, s,
+            new TlReader(inner, registry, TlReader.Options.DEFAULT).readObject(), p.salt(), p.sessionId(), p.msgId())));
       } else {
         messages.add(new Received(p.msgId(), p.seqNo(), new TlReader(body, registry, TlReader.Options.DEFAULT).readObject(),
             p.salt(), p.sessionId(), 0));
@@ -305,13 +296,7 @@ final class FakeDc implements AutoCloseable {
     // ---------------------------------------------------------------- building answers
 
     byte[] bytes(TlObject o) {
-      ByteBuf b = Unpooled.buffer();
-      try {
-        o.write(new TlWriter(b));
-        return ByteBufUtil.getBytes(b);
-      } finally {
-        b.release();
-      }
+      return Wire.serialize(o);
     }
 
     byte[] rpcResult(long reqMsgId, TlObject result) {
@@ -319,9 +304,7 @@ final class FakeDc implements AutoCloseable {
     }
 
     byte[] rpcResultRaw(long reqMsgId, byte[] result) {
-      ByteBuffer b = ByteBuffer.allocate(12 + result.length).order(ByteOrder.LITTLE_ENDIAN);
-      b.putInt(0xf35c6d01).putLong(reqMsgId).put(result);
-      return b.array();
+      return Wire.rpcResult(reqMsgId, result);
     }
 
     FutureSalts futureSalts(long reqMsgId, int n) {
@@ -367,18 +350,13 @@ final class FakeDc implements AutoCloseable {
 
     /** A container body of {@code bodies}, each content-related or not. */
     byte[] container(List<byte[]> bodies, List<Boolean> contentRelated, List<Long> msgIds) {
-      int size = 8;
-      for (byte[] b : bodies) {
-        size += 16 + b.length;
-      }
-      ByteBuffer c = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-      c.putInt(0x73f1f8dc).putInt(bodies.size());
+      List<Wire.Message> messages = new ArrayList<>();
       for (int i = 0; i < bodies.size(); i++) {
         long id = nextId(true);
         msgIds.add(id);
-        c.putLong(id).putInt(seq.next(contentRelated.get(i))).putInt(bodies.get(i).length).put(bodies.get(i));
+        messages.add(new Wire.Message(id, seq.next(contentRelated.get(i)), bodies.get(i)));
       }
-      return c.array();
+      return Wire.container(messages);
     }
 
     /** Sends one valid message (content-related or not) and flushes. */

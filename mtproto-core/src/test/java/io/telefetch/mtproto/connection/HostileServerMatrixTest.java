@@ -129,6 +129,15 @@ class HostileServerMatrixTest {
     };
   }
 
+  /**
+   * A ping and its pong: the session queues in order and the server answers in order, so whatever
+   * the client queued before (a resend, say) has reached the server when this returns. Replaces
+   * waiting a while for something that must not happen.
+   */
+  static void roundTrip(MtprotoConnection c) throws Exception {
+    c.invoke(new io.telefetch.tl.mtproto.Ping(0x5eed)).get(5, TimeUnit.SECONDS);
+  }
+
   private static long pooledBytes() {
     PooledByteBufAllocatorMetric m = PooledByteBufAllocator.DEFAULT.metric();
     return m.usedDirectMemory() + m.usedHeapMemory();
@@ -247,7 +256,7 @@ class HostileServerMatrixTest {
           .cause().isInstanceOf(TlDecodeException.class)
           .cause().isInstanceOf(error.get().getClass());
       assertThatThrownBy(() -> other.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
-          .cause().isInstanceOf(MtprotoConnection.ProtocolViolation.class);
+          .cause().isInstanceOf(io.telefetch.mtproto.session.ProtocolViolationException.class);
       c.closeFuture().get(5, TimeUnit.SECONDS);
       assertThat(c.isOpen()).isFalse();
     }
@@ -355,7 +364,7 @@ class HostileServerMatrixTest {
           assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).as(what).cause()
               .isInstanceOf(ResendLimitException.class)
               .satisfies(e -> assertThat(((ResendLimitException) e).sends()).isEqualTo(cap + 1));
-          Thread.sleep(100); // nothing more goes out
+          roundTrip(c); // anything resent after the failure is at the server now
           assertThat(sends).as("sends seen by the server").hasValue(cap + 1);
           assertThat(c.trackedRequests()).isZero();
         }
@@ -384,7 +393,7 @@ class HostileServerMatrixTest {
           calls.add(c.invoke(new SaveFilePart(1, i, TlBytes.wrap(part)), Duration.ofSeconds(2)));
           maxSeen = Math.max(maxSeen, c.queuedBytes());
         }
-        Thread.sleep(300);
+        c.onLoop(() -> null); // the event loop has taken every call submitted above
         maxSeen = Math.max(maxSeen, c.queuedBytes());
         long grown = pooledBytes() - before;
         int full = 0;
@@ -427,7 +436,7 @@ class HostileServerMatrixTest {
           byte[] part = new byte[256 << 10];
           random.nextBytes(part);
           fill.add(c.invoke(new SaveFilePart(2, i, TlBytes.wrap(part)), Duration.ofSeconds(60)));
-          Thread.sleep(20);
+          c.onLoop(() -> null); // the flush of this call has run: writability is up to date
         }
         assertThat(c.writable()).isFalse();
         int flood = 40_000;
@@ -445,8 +454,8 @@ class HostileServerMatrixTest {
         });
         assertThat(floodDone.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(c.queuedMessages()).as("messages waiting to be sent")
-            .isLessThanOrEqualTo(c.queuedCalls() + MtprotoConnection.MAX_QUEUED_NOTICES + 4);
-        assertThat(c.pendingAcks()).as("acks waiting to be sent").isLessThanOrEqualTo(MtprotoConnection.MAX_PENDING_ACKS);
+            .isLessThanOrEqualTo(c.queuedCalls() + io.telefetch.mtproto.session.ClientSession.MAX_QUEUED_NOTICES + 4);
+        assertThat(c.pendingAcks()).as("acks waiting to be sent").isLessThanOrEqualTo(io.telefetch.mtproto.session.ClientSession.MAX_PENDING_ACKS);
         assertThat(c.isOpen()).isTrue();
       } finally {
         c.close();
@@ -554,7 +563,7 @@ class HostileServerMatrixTest {
         long offset = c.timeOffsetMillis();
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("OK");
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).country()).isEqualTo("OK");
-        Thread.sleep(150);
+        roundTrip(c); // anything resent because of the notices is at the server now
         assertThat(calls).as("nothing was resent").hasValue(2);
         assertThat(c.isOpen()).isTrue();
         assertThat(c.serverSalt()).isEqualTo(salt);
@@ -811,7 +820,7 @@ class HostileServerMatrixTest {
 
   /**
    * Row: time skew, hostile: a server whose notices keep moving the clock (each one far off) gets
-   * at most {@value MtprotoConnection#MAX_SKEWED_NOTICES} resyncs in a row; the next is rejected.
+   * at most {@value io.telefetch.mtproto.session.ClientSession#MAX_SKEWED_NOTICES} resyncs in a row; the next is rejected.
    */
   @Test
   void resyncsFromSkewedNoticesAreBounded() throws Exception {
@@ -828,7 +837,7 @@ class HostileServerMatrixTest {
       assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
           .cause().isInstanceOf(MessageRejectedException.class)
           .satisfies(e -> assertThat(((MessageRejectedException) e).reason()).isEqualTo(MessageRejectedException.Reason.MSG_ID_TIME));
-      assertThat(notices).hasValue(MtprotoConnection.MAX_SKEWED_NOTICES + 1);
+      assertThat(notices).hasValue(io.telefetch.mtproto.session.ClientSession.MAX_SKEWED_NOTICES + 1);
       c.closeFuture().get(5, TimeUnit.SECONDS);
     }
   }

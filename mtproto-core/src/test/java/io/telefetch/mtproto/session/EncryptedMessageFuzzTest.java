@@ -36,8 +36,10 @@ import org.junit.jupiter.api.AfterAll;
  * escape; nothing leaks (every zero-copy slice released leaves the packet with its own reference
  * only); the thread allocates at most {@code 3 * budget + 16 * (n + inflated) + 8 MiB}.
  *
- * <p>MtprotoConnection's own receive path needs a live channel; this drives the same pure
- * functions it is made of (Envelope, TlReader with an InflateBudget) in the same order.
+ * <p>The production receive path is {@link ClientSession#onPacket}; this drives the same pure
+ * functions it is made of (Envelope, Wire's container reading, TlReader with an InflateBudget) in
+ * the same order, without the session's bookkeeping, so that every rpc_result reaches a decoder
+ * whatever request id the fuzzer picks (the session drops answers nobody waits for unread).
  */
 class EncryptedMessageFuzzTest {
   private static final AuthKey KEY = key();
@@ -150,7 +152,7 @@ class EncryptedMessageFuzzTest {
     return new Result(reached, budget.used(), THREADS.getCurrentThreadAllocatedBytes() - before);
   }
 
-  /** As MtprotoConnection.onMessage: a container of messages, an rpc_result, or a service object. */
+  /** As ClientSession's onMessage: a container of messages, an rpc_result, or a service object. */
   private static void onMessage(ByteBuf body, boolean inContainer, InflateBudget budget, List<TlObject> out) {
     if (body.readableBytes() < 4) {
       throw new TlDecodeException("message shorter than a constructor id", 0, body.readerIndex());
@@ -160,24 +162,10 @@ class EncryptedMessageFuzzTest {
       if (inContainer) {
         throw new TlDecodeException("nested msg_container", id, body.readerIndex());
       }
-      body.skipBytes(4);
-      int count = body.readableBytes() >= 4 ? body.readIntLE() : -1;
-      if (count < 0 || count > 1024 || (long) count * 16 > body.readableBytes()) {
-        throw new TlDecodeException("invalid msg_container count " + count, MSG_CONTAINER, body.readerIndex());
-      }
-      for (int i = 0; i < count; i++) {
-        if (body.readableBytes() < 16) {
-          throw new TlDecodeException("truncated msg_container", MSG_CONTAINER, body.readerIndex());
-        }
-        long innerId = body.readLongLE();
-        body.readIntLE();
-        int length = body.readIntLE();
-        if (length < 0 || length % 4 != 0 || length > body.readableBytes()) {
-          throw new TlDecodeException("invalid message length " + length, MSG_CONTAINER, body.readerIndex());
-        }
+      Wire.readContainer(body, (innerId, innerSeq, inner) -> {
         Envelope.checkMsgId(innerId, NOW_MILLIS, new ReplayWindow(1024));
-        onMessage(body.readSlice(length), true, budget, out);
-      }
+        onMessage(inner, true, budget, out);
+      });
     } else if (id == RPC_RESULT) {
       body.skipBytes(4);
       if (body.readableBytes() < 12) {

@@ -44,6 +44,9 @@ public final class DcServer implements AutoCloseable {
   private final Map<Long, KeyState> keys;
   private final AtomicLong connectionIds = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
+  private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> receivedByName =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicLong answersDue = new AtomicLong();
   private final long saltSecret;
   private volatile long saltBump;
   private volatile long rateBytesPerSecond;
@@ -201,6 +204,33 @@ public final class DcServer implements AutoCloseable {
 
   long addBytesSent(long n) {
     return bytesSent.addAndGet(n);
+  }
+
+  /**
+   * How many messages of type {@code tlName} this DC has received on any connection, service
+   * messages included ({@code ping_delay_disconnect}, {@code get_future_salts}, {@code msgs_ack},
+   * {@code rpc_drop_answer}...; an API call counts under its outermost wrapper's name). Lets a
+   * test wait for the client's protocol events instead of sleeping.
+   */
+  public long received(String tlName) {
+    AtomicLong n = receivedByName.get(tlName);
+    return n == null ? 0 : n.get();
+  }
+
+  void countReceived(String tlName) {
+    receivedByName.computeIfAbsent(tlName, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /**
+   * How many answers to API calls came due (after any {@link #latency}), whether written or not
+   * because their connection was gone: a test waits for this instead of sleeping past a latency.
+   */
+  public long answersDue() {
+    return answersDue.get();
+  }
+
+  void countAnswerDue() {
+    answersDue.incrementAndGet();
   }
 
   /** How many client connections are open. */

@@ -14,6 +14,8 @@ import io.telefetch.mtproto.session.Envelope;
 import io.telefetch.mtproto.session.MessageRejectedException;
 import io.telefetch.mtproto.session.MsgIdGenerator;
 import io.telefetch.mtproto.session.ReplayWindow;
+import io.telefetch.mtproto.session.SeqNo;
+import io.telefetch.mtproto.session.Wire;
 import io.telefetch.mtproto.transport.TransportError;
 import io.telefetch.mtproto.transport.TransportFrame;
 import io.telefetch.tl.TlBytes;
@@ -46,8 +48,6 @@ import io.telefetch.tl.mtproto.Pong;
 import io.telefetch.tl.mtproto.RpcAnswerDroppedRunning;
 import io.telefetch.tl.mtproto.RpcAnswerUnknown;
 import io.telefetch.tl.mtproto.RpcDropAnswer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,7 +57,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +68,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
-  private static final int MSG_CONTAINER = 0x73f1f8dc;
-  private static final int RPC_RESULT = 0xf35c6d01;
+  private static final int MSG_CONTAINER = Wire.MSG_CONTAINER;
   private static final int RPC_ERROR = 0x2144ca19;
   private static final int GZIP_MIN = 4096;
 
@@ -96,7 +94,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     /** Queries whose answer is not sent yet, and those of them the client cancelled (rpc_drop_answer). */
     final Set<Long> running = new HashSet<>();
     final Set<Long> dropped = new HashSet<>();
-    int seqNo;
+    final SeqNo seqNo = new SeqNo();
     long lastMsgId;
     int lastContentSeqNo = -1;
 
@@ -106,7 +104,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     int nextSeqNo(boolean contentRelated) {
-      return contentRelated ? seqNo++ * 2 + 1 : seqNo * 2;
+      return seqNo.next(contentRelated);
     }
   }
 
@@ -264,26 +262,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       out.add(new Out(bytes(new BadMsgNotification(containerId, containerSeq, 34)), false, true));
       return;
     }
-    body.skipBytes(4);
-    int count = body.readIntLE();
-    if (count < 0 || count > 1024 || (long) count * 16 > body.readableBytes()) {
+    boolean[] handling = {false}; // a fault of an inner message itself is not the container's
+    try {
+      Wire.readContainer(body, (id, seq, inner) -> {
+        if (id >= containerId || (id & 3) != 0 || Wire.startsWith(inner, MSG_CONTAINER)) {
+          throw new TlDecodeException("bad message in a container", MSG_CONTAINER, 0);
+        }
+        handling[0] = true;
+        onMessage(session, id, seq, inner, out);
+        handling[0] = false;
+      });
+    } catch (TlDecodeException e) {
+      if (handling[0]) {
+        throw e;
+      }
       out.add(new Out(bytes(new BadMsgNotification(containerId, containerSeq, 64)), false, true));
-      return;
-    }
-    for (int i = 0; i < count; i++) {
-      long id = body.readLongLE();
-      int seq = body.readIntLE();
-      int len = body.readIntLE();
-      if (len < 0 || len > body.readableBytes() || id >= containerId || (id & 3) != 0) {
-        out.add(new Out(bytes(new BadMsgNotification(containerId, containerSeq, 64)), false, true));
-        return;
-      }
-      ByteBuf inner = body.readSlice(len);
-      if (inner.readableBytes() >= 4 && inner.getIntLE(inner.readerIndex()) == MSG_CONTAINER) {
-        out.add(new Out(bytes(new BadMsgNotification(containerId, containerSeq, 64)), false, true));
-        return;
-      }
-      onMessage(session, id, seq, inner, out);
     }
   }
 
@@ -292,6 +285,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       return; // a duplicate: already handled
     }
     TlObject o = new TlReader(body, registry, TlReader.Options.DEFAULT).readObject();
+    dc.countReceived(o.tlName());
     if (o instanceof MsgsAck) {
       return; // either parity: mtcute numbers its acks as content-related (odd), and Telegram accepts that
     }
@@ -420,6 +414,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void reply(Session session, long msgId, TlMethod<?> call, Object value, Throwable error) {
+    dc.countAnswerDue();
     session.running.remove(msgId);
     boolean dropped = session.dropped.remove(msgId);
     if (!ctx.channel().isActive()) {
@@ -475,45 +470,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
 
   /** Large answers travel gzip_packed, as Telegram sends them; file content never does. */
   private static byte[] maybeGzip(byte[] result, TlMethod<?> call) {
-    if (result.length < GZIP_MIN || call.tlName().startsWith("upload.")) {
-      return result;
-    }
-    ByteArrayOutputStream bos = new ByteArrayOutputStream(result.length / 2);
-    try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
-      gz.write(result);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] packed = bos.toByteArray();
-    if (packed.length + 8 >= result.length) {
-      return result;
-    }
-    ByteBuf buf = Unpooled.buffer(packed.length + 8);
-    try {
-      new TlWriter(buf).writeInt(TlReader.GZIP_PACKED_ID).writeBytes(packed);
-      return ByteBufUtil.getBytes(buf);
-    } finally {
-      buf.release();
-    }
+    return call.tlName().startsWith("upload.") ? result : Wire.maybeGzipPacked(result, GZIP_MIN - 1);
   }
 
   private static byte[] rpcResult(long reqMsgId, byte[] result) {
-    byte[] out = new byte[12 + result.length];
-    ByteBuf b = Unpooled.wrappedBuffer(out);
-    b.writerIndex(0);
-    b.writeIntLE(RPC_RESULT).writeLongLE(reqMsgId).writeBytes(result);
-    return out;
+    return Wire.rpcResult(reqMsgId, result);
   }
 
   // ------------------------------------------------------------------ sending
 
   private static byte[] bytes(TlObject o) {
-    ByteBuf b = serialize(o);
-    try {
-      return ByteBufUtil.getBytes(b);
-    } finally {
-      b.release();
-    }
+    return Wire.serialize(o);
   }
 
   private static ByteBuf serialize(TlObject o) {
@@ -537,16 +504,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
       encryptAndWrite(session, salt, msgIds.nextServer(o.response()), session.nextSeqNo(o.contentRelated()),
           Unpooled.wrappedBuffer(o.body()));
     } else {
-      int size = 8;
+      List<Wire.Message> messages = new ArrayList<>(out.size());
       for (Out o : out) {
-        size += 16 + o.body().length;
+        messages.add(new Wire.Message(msgIds.nextServer(o.response()), session.nextSeqNo(o.contentRelated()), o.body()));
       }
-      ByteBuf container = Unpooled.buffer(size);
-      container.writeIntLE(MSG_CONTAINER).writeIntLE(out.size());
-      for (Out o : out) {
-        container.writeLongLE(msgIds.nextServer(o.response())).writeIntLE(session.nextSeqNo(o.contentRelated()))
-            .writeIntLE(o.body().length).writeBytes(o.body());
-      }
+      ByteBuf container = Unpooled.wrappedBuffer(Wire.container(messages));
       encryptAndWrite(session, salt, msgIds.nextServer(false), session.nextSeqNo(false), container);
     }
     ctx.flush();

@@ -73,11 +73,12 @@ class ConnectionLifecycleEndToEndTest {
       f.get(10, TimeUnit.SECONDS);
     }
     dc.latency(Duration.ofSeconds(5));
+    long seen = dc.recorder().count("help.getConfig");
     List<CompletableFuture<ConfigType>> inFlight = new ArrayList<>();
     for (MtprotoConnection c : connections) {
       inFlight.add(c.invoke(new GetConfig()));
     }
-    Thread.sleep(100);
+    Engine.await(() -> dc.recorder().count("help.getConfig") >= seen + connections.size(), Duration.ofSeconds(5));
     for (MtprotoConnection c : connections) {
       c.closeAsync().get(5, TimeUnit.SECONDS);
       assertThat(c.isOpen()).isFalse();

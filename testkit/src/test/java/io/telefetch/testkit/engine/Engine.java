@@ -44,7 +44,7 @@ final class Engine {
         throw new AssertionError("condition not met within " + timeout);
       }
       try {
-        Thread.sleep(10);
+        Thread.sleep(10); // a poll interval on real I/O (server threads, sockets), not protocol time
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

@@ -72,10 +72,12 @@ class EngineEndToEndTest {
     try (MtprotoConnection c = connect(dc)) {
       c.invoke(new GetNearestDc()).get(10, TimeUnit.SECONDS);
       dc.latency(Duration.ofMillis(700));
+      long due = dc.answersDue();
       CompletableFuture<NearestDcType> slow = c.invoke(new GetNearestDc(), Duration.ofMillis(200));
       assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(RpcTimeoutException.class)
           .hasMessageContaining("help.getNearestDc").hasMessageContaining("200 ms");
-      Thread.sleep(900); // the answer arrives now, for a request nobody waits for
+      // the answer comes due now, for a request nobody waits for; the next answer follows it on the wire
+      Engine.await(() -> dc.answersDue() > due, Duration.ofSeconds(5));
       dc.latency(Duration.ZERO);
       assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(1);
       assertThat(c.isOpen()).isTrue();
@@ -89,17 +91,19 @@ class EngineEndToEndTest {
     try (MtprotoConnection c = connect(dc)) {
       dc.recorder().clear();
       dc.latency(Duration.ofMillis(500));
+      long due = dc.answersDue();
       CompletableFuture<ConfigType> call = c.invoke(new GetConfig());
       assertThat(dc.recorder().takeRequest(Duration.ofSeconds(5)).method()).isInstanceOf(GetConfig.class);
       AtomicInteger completions = new AtomicInteger();
       call.whenComplete((r, e) -> completions.incrementAndGet());
       assertThat(call.cancel(true)).isTrue();
-      Thread.sleep(1000); // past the answer's arrival
+      Engine.await(() -> dc.answersDue() > due, Duration.ofSeconds(5)); // the dropped call's answer
+      dc.latency(Duration.ZERO);
+      // this answer follows the dropped call's on the wire: that one was handled when this arrives
+      assertThat(((Config) c.invoke(new GetConfig()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(2);
       assertThat(call).isCancelled();
       assertThatThrownBy(call::join).isInstanceOf(CancellationException.class);
       assertThat(completions).hasValue(1);
-      dc.latency(Duration.ZERO);
-      assertThat(((Config) c.invoke(new GetConfig()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(2);
       assertThat(c.isOpen()).isTrue();
     }
   }
@@ -110,6 +114,7 @@ class EngineEndToEndTest {
     MtprotoConnection c = connect(dc);
     dc.recorder().clear();
     dc.latency(Duration.ofMillis(1500));
+    long due = dc.answersDue();
     List<CompletableFuture<NearestDcType>> calls = new ArrayList<>();
     AtomicInteger completions = new AtomicInteger();
     for (int i = 0; i < 50; i++) {
@@ -124,7 +129,8 @@ class EngineEndToEndTest {
     }
     c.closeFuture().get(5, TimeUnit.SECONDS);
     assertThat(c.isOpen()).isFalse();
-    Thread.sleep(1700); // when the answers would have come
+    // when the answers would have come (the server's latency is real time)
+    Engine.await(() -> dc.answersDue() >= due + 50, Duration.ofSeconds(10));
     assertThat(completions).hasValue(50);
     assertThatThrownBy(() -> c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS))
         .cause().isInstanceOf(ConnectionClosedException.class);
@@ -160,7 +166,7 @@ class EngineEndToEndTest {
     assertThat(answered).isPositive();
     assertThat(failed).isPositive();
     c.closeFuture().get(5, TimeUnit.SECONDS);
-    Thread.sleep(200);
+    Engine.await(() -> completions.values().stream().allMatch(n -> n.get() > 0), Duration.ofSeconds(5));
     assertThat(completions.values()).allSatisfy(n -> assertThat(n).hasValue(1));
     c.close();
   }
@@ -238,10 +244,12 @@ class EngineEndToEndTest {
   @Test
   void keepAlivePingsHoldAnIdleConnectionOpen() throws Exception {
     DcServer dc = cluster.dc(1);
-    // 1.5 s pings: the server closes a connection 3 s (the disconnect delay asked for) after the last one
-    try (MtprotoConnection c = Engine.connect(Engine.options(cluster, dc, group).pingInterval(Duration.ofMillis(1500)))) {
+    // 0.5 s pings: the server closes a connection 2 s (the disconnect delay asked for) after the last one
+    try (MtprotoConnection c = Engine.connect(Engine.options(cluster, dc, group).pingInterval(Duration.ofMillis(500)))) {
       long before = dc.bytesSent();
-      Thread.sleep(5000);
+      long pings = dc.received("ping_delay_disconnect");
+      // six pings span 3 s, past the disconnect delay: the keep-alive (the server's real timer) held it open
+      Engine.await(() -> dc.received("ping_delay_disconnect") >= pings + 6, Duration.ofSeconds(10));
       assertThat(c.isOpen()).isTrue();
       assertThat(dc.bytesSent()).as("pongs (and future salts) came back").isGreaterThan(before);
       assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(1);

@@ -30,7 +30,7 @@ class SaltRotationEndToEndTest {
           .pingInterval(Duration.ofMillis(150)))) {
         assertThat(((NearestDc) c.invoke(new GetNearestDc()).get(5, TimeUnit.SECONDS)).thisDc()).isEqualTo(1);
         long first = c.serverSalt(); // the DC's salt for this 30-minute slot (after bad_server_salt if needed)
-        Thread.sleep(500); // a few keep-alive ticks: future salts fetched
+        Engine.await(() -> dc.received("get_future_salts") > 0, Duration.ofSeconds(5)); // a keep-alive tick asked
         assertThat(c.serverSalt()).isEqualTo(first);
 
         clock.advance(Duration.ofMinutes(31)); // the next slot begins
