@@ -27,15 +27,11 @@ import java.util.concurrent.CompletableFuture;
 final class Fixture {
   private Fixture() {}
 
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
-    return botClient(cluster, bot, true);
-  }
-
   /**
-   * A bot client; with {@code clientSleepsOnFlood} false the client's flood-wait interceptor is off
-   * so FLOOD_WAIT reaches the downloader (which then shrinks its window and waits itself).
+   * A bot client with the client's own flood-wait sleeping and retries on (as a user's would be):
+   * the downloader's parts opt out of both per call, so FLOOD_WAIT still reaches its window.
    */
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood) {
+  static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
     List<DcOption> options = new ArrayList<>();
     for (DcServer dc : cluster.dcs()) {
       if (!dc.mediaOnly() && !dc.cdn()) {
@@ -50,7 +46,7 @@ final class Fixture {
         .downloadConnections(2)
         .callTimeout(Duration.ofSeconds(30))
         .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
-        .floodWait(clientSleepsOnFlood ? Duration.ofSeconds(60) : Duration.ZERO, clientSleepsOnFlood ? 3 : 0)
+        .floodWait(Duration.ofSeconds(60), 3)
         .build();
     client.login(Login.botToken(bot.botToken().orElseThrow())).join();
     return client;
