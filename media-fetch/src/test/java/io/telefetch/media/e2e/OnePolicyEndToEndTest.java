@@ -115,6 +115,7 @@ class OnePolicyEndToEndTest {
     @Override
     public void partFetched(int dcId, long offset, int length) {
       count("partFetched");
+      details.add("part " + dcId + " " + offset + " " + length);
     }
 
     @Override
@@ -279,7 +280,7 @@ class OnePolicyEndToEndTest {
       cluster.dc(2).faults().rpcError("help.getNearestDc", 500, "INTERNAL", 1);
       assertThat(client.invoke(new GetNearestDc()).join()).isNotNull();
       world.corrupt(doc, 512 * KIB + 100, 10, 1); // one corrupted answer, then the true bytes
-      FetchOptions options = fetchOptions(time).window(2, 2).build();
+      FetchOptions options = fetchOptions(time).window(2, 2).partSize(512 * KIB).build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertThat(MediaFetcher.create(client, options).download(file).toChannel(Channels.newChannel(out)).join())
           .isEqualTo(size);
@@ -287,7 +288,7 @@ class OnePolicyEndToEndTest {
       assertThat(events.get("floodWait")).isEqualTo(1);
       assertThat(events.get("retry help.getNearestDc")).as("the flood sleep and the 500").isEqualTo(2);
       assertThat(events.get("hashMismatch")).isEqualTo(1);
-      assertThat(events.get("partFetched")).as("three parts, the corrupted one counted once").isEqualTo(3);
+      assertThat(events.get("partFetched")).as("three parts, the corrupted one counted once: %s", events.details).isEqualTo(3);
       assertThat(events.get("downloadFinished")).isEqualTo(1);
       assertThat(events.details).contains("finished " + size + " ok");
       assertThat(events.get("connected")).as("connections to DCs 1 and 2").isGreaterThanOrEqualTo(2);
