@@ -39,7 +39,7 @@ final class TelegramRetryPolicy implements RetryPolicy {
     this.options = options;
     this.scheduler = scheduler;
     this.random = random;
-    this.backoff = Backoff.exponential(options.baseBackoff(), options.maxBackoff());
+    this.backoff = options.backoff();
     this.events = events;
   }
 

@@ -489,7 +489,9 @@ public final class ClientOptions {
 
     /**
      * FLOOD_WAIT_X up to {@code threshold} is slept through and the call repeated, at most {@code
-     * maxWaits} times per call; zero disables it (default 60 s, 3 waits). Longer waits fail at once
+     * maxWaits} times per call; zero disables it (default 60 s, 3 waits). These are the defaults of
+     * {@link #defaultCallOptions}: a call's own {@link CallOptions} may change them (the downloader
+     * turns sleeping off for its parts). Longer waits fail at once
      * with {@link io.telefetch.mtproto.rpc.FloodWaitException}; the threshold is at most {@link
      * FloodWaitInterceptor#MAX_THRESHOLD}.
      */
@@ -505,8 +507,10 @@ public final class ClientOptions {
     }
 
     /**
-     * Retries of 500-class and negative errors with exponential backoff and full jitter; {@code
-     * maxRetries} 0 disables them (default 3, 200 ms to 10 s).
+     * Retries of 500-class and negative errors with exponential backoff and full jitter ({@link
+     * Backoff}); {@code maxRetries} 0 disables them (default 3, 200 ms to 10 s). The count is the
+     * default retry budget of a call ({@link #defaultCallOptions}); a call's own {@link CallOptions}
+     * may change it (the downloader sends parts with none).
      */
     public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
       this.maxRetries = maxRetries;

@@ -21,6 +21,7 @@ import io.telefetch.tl.api.UserType;
 import io.telefetch.tl.api.users.GetUsers;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,12 +40,18 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Per DC it keeps one auth key (created on first use and stored), one pool of connections for
  * ordinary calls and one for file transfer, all sharing that key and opened lazily; idle ones are
- * closed after {@link ClientOptions#idleTimeout()}. Calls pass the configured interceptors (flood
- * wait, retries, logging) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
+ * closed after {@link ClientOptions#idleTimeout()}. Calls pass one pipeline of {@link
+ * io.telefetch.mtproto.rpc.Interceptor}s (those added on the builder, then logging, flood-wait
+ * sleeping and retries, as the call's {@link CallOptions} over {@link
+ * ClientOptions#defaultCallOptions()} say) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
  * (persisted) and the call is resent, but only to a DC the DC list (refreshed from a known DC)
  * names and at most three times per call; on another DC the authorization is exported and imported
  * once per DC key; a key lost by a non-home DC is recreated and re-authorised; a key lost or
  * revoked on the home DC fails with {@link LoggedOutException}.
+ *
+ * <p>The builder's {@link EventListener} sees connections, new keys, logins, migrations, flood
+ * waits, retries and every attempt's end, and the downloads made with this client (through {@link
+ * DcClient#eventListener()}).
  *
  * <p>Thread-safe. Result futures complete on the callback executor, never on an I/O thread.
  * Close the client when done; it shuts down the event loop group only if it created it.
@@ -314,9 +321,18 @@ public final class TelegramClient implements AutoCloseable {
           releaseLate(r); // the caller saw the timeout: zero-copy bytes of the late answer are ours
         }
       });
-      CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-          bounded.completeExceptionally(new RpcTimeoutException(name, timeout)));
+      ScheduledFuture<?> timer;
+      try {
+        timer = group.next().schedule(() -> bounded.completeExceptionally(new RpcTimeoutException(name, timeout)),
+            timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException shutDown) {
+        timer = null; // the client is closing: the connection's own timeout or its close ends the call
+      }
+      ScheduledFuture<?> t = timer;
       bounded.whenComplete((r, e) -> {
+        if (t != null) {
+          t.cancel(false);
+        }
         if (bounded.isCancelled()) {
           sent.cancel(false);
         }
