@@ -14,11 +14,11 @@ import io.telefetch.mtproto.rpc.RpcTimeoutException;
 import io.telefetch.tl.TlMethod;
 import io.telefetch.tl.TlObject;
 import io.telefetch.tl.TlObjects;
-import java.time.Duration;
 import io.telefetch.tl.api.InputUserSelf;
 import io.telefetch.tl.api.User;
 import io.telefetch.tl.api.UserType;
 import io.telefetch.tl.api.users.GetUsers;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -323,7 +323,8 @@ public final class TelegramClient implements AutoCloseable {
       });
       ScheduledFuture<?> timer;
       try {
-        timer = group.next().schedule(() -> bounded.completeExceptionally(new RpcTimeoutException(name, timeout)),
+        timer = group.next().schedule(() -> options.callbackExecutor.execute( // never complete on an I/O thread
+            () -> bounded.completeExceptionally(new RpcTimeoutException(name, timeout))),
             timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException shutDown) {
         timer = null; // the client is closing: the connection's own timeout or its close ends the call
