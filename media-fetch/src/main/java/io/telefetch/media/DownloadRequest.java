@@ -5,6 +5,7 @@ import io.telefetch.media.engine.PartPlan;
 import io.telefetch.media.engine.PartSink;
 import io.telefetch.media.engine.Progress;
 import io.telefetch.mtproto.client.DcClient;
+import io.telefetch.mtproto.rpc.EventListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +36,7 @@ public final class DownloadRequest {
   /** Damaged saved parts a resume refetches one by one; beyond this it downloads again from the first one. */
   private static final int MAX_REPAIRS = 16;
   private final DcClient client;
+  private final EventListener events;
   private final HashCalls hashCalls;
   private final FetchOptions options;
   private final MediaFile file;
@@ -44,6 +47,7 @@ public final class DownloadRequest {
 
   DownloadRequest(DcClient client, HashCalls hashCalls, FetchOptions options, MediaFile file) {
     this.client = client;
+    this.events = EventListener.guarded(client.eventListener());
     this.hashCalls = hashCalls;
     this.options = options;
     this.file = file;
@@ -68,13 +72,53 @@ public final class DownloadRequest {
     return this;
   }
 
-  private DownloadEngine engine(long from, long len, PartSink sink) {
+  /**
+   * One download as the {@link EventListener} sees it, across the engines of a resumed or repaired
+   * download: when it started and how many bytes it delivered.
+   */
+  private final class Trace {
+    private final long startMillis = options.clock().millis();
+    private final AtomicLong finishedEngines = new AtomicLong();
+    private final AtomicLong currentEngine = new AtomicLong();
+    private final AtomicBoolean reported = new AtomicBoolean();
+
+    Consumer<Progress> progress(Consumer<Progress> user) {
+      currentEngine.set(0);
+      return p -> {
+        currentEngine.set(p.bytesDone());
+        user.accept(p);
+      };
+    }
+
+    /** An engine delivered {@code n} bytes and ended. */
+    void engineDone(long n) {
+      currentEngine.set(0);
+      finishedEngines.addAndGet(n);
+    }
+
+    /** The download ended ({@code failure} null: completed); reported once. */
+    void finished(Throwable failure) {
+      if (reported.compareAndSet(false, true)) {
+        long elapsed = Math.max(0, options.clock().millis() - startMillis);
+        events.downloadFinished(finishedEngines.get() + currentEngine.get(), Duration.ofMillis(elapsed),
+            failure == null ? null : unwrap(failure));
+      }
+    }
+  }
+
+  private DownloadEngine engine(long from, long len, PartSink sink, Trace trace) {
     TelegramPartSource source = new TelegramPartSource(client, hashCalls, file, options.verify(), options.cdn());
-    TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random());
+    TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random(), events);
     int max = options.maxWindow();
     int initial = Math.min(max, options.initialWindow());
     PartPlan plan = PartPlan.of(options.partSize(), file.size(), from, len);
-    DownloadEngine engine = new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(), progress);
+    DownloadEngine engine = new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(),
+        trace.progress(progress));
+    engine.result().whenComplete((n, e) -> {
+      if (e == null) {
+        trace.engineDone(n);
+      }
+    });
     if (!options.stallTimeout().isZero()) {
       engine.watchdog(options.stallTimeout(), options.maxRetries(), () -> {
         stalls.incrementAndGet();
@@ -136,8 +180,10 @@ public final class DownloadRequest {
         return CompletableFuture.failedFuture(e);
       }
     };
-    DownloadEngine engine = engine(offset, length, sink);
+    Trace trace = new Trace();
+    DownloadEngine engine = engine(offset, length, sink, trace);
     CompletableFuture<Long> result = new CompletableFuture<>();
+    result.whenComplete((n, e) -> trace.finished(e));
     run(engine).whenComplete((n, e) -> complete(result, n, e));
     return cancellable(result, engine);
   }
@@ -193,6 +239,8 @@ public final class DownloadRequest {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Path> result = new CompletableFuture<>();
+    Trace trace = new Trace();
+    result.whenComplete((p, e) -> trace.finished(e));
     List<DownloadEngine> engines = new CopyOnWriteArrayList<>();
     // refetch the saved parts that no longer match their hash, one after the other, then the rest
     CompletableFuture<Void> repaired = CompletableFuture.completedFuture(null);
@@ -203,7 +251,7 @@ public final class DownloadRequest {
         }
         long start = state.chunkStart(index);
         PathSink sink = PathSink.repair(files, state, index, start);
-        DownloadEngine engine = engine(offset + start, state.chunkLength(index), sink);
+        DownloadEngine engine = engine(offset + start, state.chunkLength(index), sink, trace);
         engines.add(engine);
         return run(engine).thenRun(() -> {});
       });
@@ -215,7 +263,7 @@ public final class DownloadRequest {
       long committed = state.committed();
       PathSink sink = PathSink.append(files, state, committed);
       long rest = length == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, whole.length() - committed);
-      DownloadEngine engine = engine(offset + committed, rest, sink);
+      DownloadEngine engine = engine(offset + committed, rest, sink, trace);
       engines.add(engine);
       return run(engine);
     });
@@ -322,9 +370,13 @@ public final class DownloadRequest {
    */
   public InputStream openStream() {
     StreamSink sink = new StreamSink();
-    DownloadEngine engine = engine(offset, length, sink);
+    Trace trace = new Trace();
+    DownloadEngine engine = engine(offset, length, sink, trace);
     sink.engine = engine;
-    run(engine).whenComplete((n, e) -> sink.finish(e));
+    run(engine).whenComplete((n, e) -> {
+      trace.finished(e);
+      sink.finish(e);
+    });
     return sink.stream;
   }
 
@@ -438,10 +490,14 @@ public final class DownloadRequest {
   public Flow.Publisher<ByteBuffer> toPublisher() {
     return subscriber -> {
       PublisherSink sink = new PublisherSink(subscriber);
-      DownloadEngine engine = engine(offset, length, sink);
+      Trace trace = new Trace();
+      DownloadEngine engine = engine(offset, length, sink, trace);
       sink.engine = engine;
       subscriber.onSubscribe(sink);
-      run(engine).whenComplete((n, e) -> sink.finish(e));
+      run(engine).whenComplete((n, e) -> {
+        trace.finished(e);
+        sink.finish(e);
+      });
     };
   }
 

@@ -1,6 +1,7 @@
 package io.telefetch.media;
 
 import io.telefetch.media.engine.PartPlan;
+import io.telefetch.mtproto.rpc.Backoff;
 import io.telefetch.mtproto.rpc.Scheduler;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -114,6 +115,11 @@ public final class FetchOptions {
     return maxBackoff;
   }
 
+  /** The backoff between a part's retries: {@link Backoff#exponential} of {@link #baseBackoff()} and {@link #maxBackoff()}. */
+  public Backoff backoff() {
+    return Backoff.exponential(baseBackoff, maxBackoff);
+  }
+
   public Duration maxFloodWait() {
     return maxFloodWait;
   }
@@ -191,7 +197,11 @@ public final class FetchOptions {
       return this;
     }
 
-    /** Retries of one part after transient errors (500, -503, timeouts, lost connections). */
+    /**
+     * Retries of one part after transient errors (500, -503, timeouts, lost connections): the only
+     * retries of a part (the client's own are off for parts), so a part that keeps failing costs at
+     * most {@code 1 + n} requests.
+     */
     public Builder maxRetries(int n) {
       this.maxRetries = n;
       return this;
@@ -203,14 +213,24 @@ public final class FetchOptions {
       return this;
     }
 
-    /** Exponential backoff with full jitter between these bounds. */
+    /**
+     * Exponential backoff with full jitter between these bounds ({@link Backoff#exponential}, the
+     * client's rule too).
+     *
+     * @throws IllegalArgumentException for a negative bound
+     */
     public Builder backoff(Duration base, Duration max) {
-      this.baseBackoff = Objects.requireNonNull(base);
-      this.maxBackoff = Objects.requireNonNull(max);
+      Backoff.exponential(base, max); // validates
+      this.baseBackoff = base;
+      this.maxBackoff = max;
       return this;
     }
 
-    /** FLOOD_WAIT longer than this fails the download instead of waiting. */
+    /**
+     * FLOOD_WAIT longer than this fails the download instead of waiting. Shorter ones shrink the
+     * window and are waited by the downloader itself, at once: the client does not sleep through
+     * a part's flood waits.
+     */
     public Builder maxFloodWait(Duration max) {
       this.maxFloodWait = Objects.requireNonNull(max);
       return this;

@@ -5,6 +5,8 @@ import io.telefetch.media.engine.PartSource;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.crypto.AesCtr;
 import io.telefetch.mtproto.crypto.ConstantTime;
+import io.telefetch.mtproto.rpc.CallOptions;
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.MigrateException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.tl.TlBytes;
@@ -35,7 +37,10 @@ import java.util.function.Function;
  * cdnFileReuploadNeeded, falling back to the DC on FILE_TOKEN_INVALID/REQUEST_TOKEN_INVALID, after
  * {@value #MAX_REUPLOADS} reuploads of one part, and instead of following a malformed redirect), and
  * optionally verifies non-CDN parts against upload.getFileHashes. Errors it cannot handle go to the
- * engine's retry policy (FLOOD_WAIT, FILE_REFERENCE_EXPIRED, 500s, lost connections).
+ * engine's retry policy (FLOOD_WAIT, FILE_REFERENCE_EXPIRED, 500s, lost connections): parts are
+ * sent with {@link CallOptions#SINGLE_ATTEMPT}, so the client adds no retries or flood sleeps of
+ * its own. Fetched parts, hash mismatches and FILE_MIGRATE moves go to the client's {@link
+ * EventListener}.
  *
  * <p>Hashes are requested when a part is scheduled, not when its bytes arrive ({@link FileHashes}),
  * through {@link HashCalls} (the DC's ordinary connection when the client allows it); CDN hashes
@@ -45,7 +50,11 @@ import java.util.function.Function;
  * after the caller cancelled are released here.
  */
 final class TelegramPartSource implements PartSource {
+  /** How parts are sent: one attempt, the downloader's policy does the rest. */
+  static final CallOptions PART_CALLS = CallOptions.SINGLE_ATTEMPT;
+
   private final DcClient client;
+  private final EventListener events;
   private final HashCalls hashCalls;
   private final boolean verify;
   private final boolean cdnAllowed;
@@ -74,6 +83,7 @@ final class TelegramPartSource implements PartSource {
 
   TelegramPartSource(DcClient client, HashCalls hashCalls, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
+    this.events = EventListener.guarded(client.eventListener());
     this.hashCalls = hashCalls;
     this.file = file;
     this.dc = file.dcId();
@@ -114,7 +124,11 @@ final class TelegramPartSource implements PartSource {
   public CompletableFuture<TlBytes> fetch(long offset, int limit) {
     boolean cdnNow = cdn != null;
     hashes.scheduled(offset, limit, file.size(), verify || cdnNow ? hashRequester(cdnNow) : null);
-    CompletableFuture<TlBytes> upstream = fetchFrom(offset, limit, 0);
+    CompletableFuture<TlBytes> upstream = fetchFrom(offset, limit, 0).thenApply(b -> {
+      Cdn c = cdn;
+      events.partFetched(c != null ? c.dcId() : dc, offset, b.length()); // guarded: never throws
+      return b;
+    });
     upstream.whenComplete((b, e) -> {
       if (e == null) {
         hashes.done(offset, limit); // verified when that applies: its windows are no longer needed
@@ -144,10 +158,13 @@ final class TelegramPartSource implements PartSource {
     GetFile req = GetFile.builder().location(file.location()).offset(offset).limit(limit)
         .cdnSupported(cdnAllowed && !cdnDisabled).build();
     int target = dc;
-    return client.dc(target).invoke(req).handle((FileType r, Throwable e) -> {
+    return client.dc(target).invoke(req, PART_CALLS).handle((FileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (cause instanceof MigrateException m && m.kind() == MigrateException.Kind.FILE && migrations < 3) {
+          if (dc != m.dc()) {
+            events.migrated(target, m.dc(), m.errorMessage());
+          }
           dc = m.dc(); // this request (and the rest of this file) lives on DC X
           return fetchFrom(offset, limit, migrations + 1);
         }
@@ -177,7 +194,7 @@ final class TelegramPartSource implements PartSource {
   }
 
   private CompletableFuture<TlBytes> fetchCdn(Cdn c, long offset, int limit, int reuploads) {
-    return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit)).handle((CdnFileType r, Throwable e) -> {
+    return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit), PART_CALLS).handle((CdnFileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (tokenInvalid(cause)) {
@@ -288,6 +305,7 @@ final class TelegramPartSource implements PartSource {
         sha.update(window);
         if (!ConstantTime.equals(sha.digest(), h.hash().toByteArray())) {
           data.release();
+          events.hashMismatch(h.offset(), h.limit());
           throw new HashMismatchException(h.offset(), h.limit());
         }
       }

@@ -2,7 +2,9 @@ package io.telefetch.media;
 
 import io.telefetch.media.engine.BadPartException;
 import io.telefetch.media.engine.RetryPolicy;
+import io.telefetch.mtproto.rpc.Backoff;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.FloodWaitException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.mtproto.rpc.RpcTimeoutException;
@@ -15,21 +17,34 @@ import java.util.concurrent.CompletableFuture;
  * What the downloader does when a part fails: FLOOD_WAIT -> shrink the window and wait;
  * FILE_REFERENCE_EXPIRED -> refresh the file reference (once for all parts) and retry; a hash
  * mismatch or a part of the wrong size -> fetch again a bounded number of times; 500s, -503, timeouts and lost connections ->
- * retry with exponential backoff and full jitter; anything else fails the download.
+ * retry with the client's {@link Backoff} (exponential, full jitter); anything else fails the download.
+ * This is the only retry policy of a part: the parts are sent with {@link
+ * io.telefetch.mtproto.rpc.CallOptions#SINGLE_ATTEMPT}, so the client neither sleeps through their
+ * flood waits nor repeats them. Every retry and flood wait is reported to the client's {@link
+ * EventListener}.
  */
 final class TelegramRetryPolicy implements RetryPolicy {
   private final TelegramPartSource source;
   private final FetchOptions options;
   private final Scheduler scheduler;
   private final Random random;
+  private final Backoff backoff;
+  private final EventListener events;
   private CompletableFuture<MediaFile> refreshing;
   private int refreshes;
 
-  TelegramRetryPolicy(TelegramPartSource source, FetchOptions options, Scheduler scheduler, Random random) {
+  TelegramRetryPolicy(TelegramPartSource source, FetchOptions options, Scheduler scheduler, Random random,
+      EventListener events) {
     this.source = source;
     this.options = options;
     this.scheduler = scheduler;
     this.random = random;
+    this.backoff = options.backoff();
+    this.events = events;
+  }
+
+  private String method() {
+    return source.usingCdn() ? "upload.getCdnFile" : "upload.getFile";
   }
 
   @Override
@@ -39,6 +54,7 @@ final class TelegramRetryPolicy implements RetryPolicy {
       if (flood.waitTime().compareTo(options.maxFloodWait()) > 0 || attempt > options.maxRetries() * 4) {
         return CompletableFuture.failedFuture(error);
       }
+      events.retry(method(), attempt, flood.waitTime(), error);
       return scheduler.sleep(flood.waitTime());
     }
     if (error instanceof RpcException rpc && rpc.errorMessage().startsWith("FILE_REFERENCE_")) {
@@ -51,17 +67,16 @@ final class TelegramRetryPolicy implements RetryPolicy {
     boolean transientError = error instanceof ConnectionClosedException || error instanceof RpcTimeoutException
         || error instanceof RpcException rpc && rpc.isRetryable();
     if (transientError && attempt <= options.maxRetries()) {
-      return scheduler.sleep(backoff(attempt));
+      Duration delay = backoff(attempt);
+      events.retry(method(), attempt, delay, error);
+      return scheduler.sleep(delay);
     }
     return CompletableFuture.failedFuture(error);
   }
 
-  /** Full jitter: a random delay in [0, min(max, base * 2^(attempt-1))). */
+  /** The delay after failed attempt {@code attempt} (1-based): {@link Backoff#delay} of retry {@code attempt - 1}. */
   Duration backoff(int attempt) {
-    long cap = Math.min(options.maxBackoff().toMillis(), options.baseBackoff().toMillis() << Math.min(20, attempt - 1));
-    synchronized (random) {
-      return Duration.ofMillis(cap <= 0 ? 0 : (long) (random.nextDouble() * cap));
-    }
+    return backoff.delay(attempt - 1, random);
   }
 
   /** One refresh for all parts that hit the expired reference at the same time. */

@@ -162,7 +162,7 @@ class DownloadFaultMatrixTest {
           .transport(ClientTransportConfig.builder(kind).obfuscated(obfuscated).build())
           .callTimeout(Duration.ofSeconds(20)).connectTimeout(Duration.ofSeconds(5))
           .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
-          .floodWait(Duration.ZERO, 0)
+          .floodWait(Duration.ofSeconds(60), 3) // a user's default: parts opt out of it per call
           .build();
       c.login(Login.botToken(bot.botToken().orElseThrow())).join();
       return c;

@@ -34,20 +34,16 @@ import java.util.concurrent.CompletableFuture;
 final class Fixture {
   private Fixture() {}
 
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
-    return botClient(cluster, bot, true);
-  }
-
   /**
-   * A bot client; with {@code clientSleepsOnFlood} false the client's flood-wait interceptor is off
-   * so FLOOD_WAIT reaches the downloader (which then shrinks its window and waits itself).
+   * A bot client with the client's own flood-wait sleeping and retries on (as a user's would be):
+   * the downloader's parts opt out of both per call, so FLOOD_WAIT still reaches its window.
    */
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood) {
-    return botClient(cluster, bot, clientSleepsOnFlood, b -> b);
+  static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
+    return botClient(cluster, bot, b -> b);
   }
 
   /** A bot client whose options {@code tweak} changes last (e.g. another call timeout). */
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot, boolean clientSleepsOnFlood,
+  static TelegramClient botClient(TestCluster cluster, WorldUser bot,
       java.util.function.UnaryOperator<ClientOptions.Builder> tweak) {
     List<DcOption> options = new ArrayList<>();
     for (DcServer dc : cluster.dcs()) {
@@ -63,7 +59,7 @@ final class Fixture {
         .downloadConnections(2)
         .callTimeout(Duration.ofSeconds(30))
         .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
-        .floodWait(clientSleepsOnFlood ? Duration.ofSeconds(60) : Duration.ZERO, clientSleepsOnFlood ? 3 : 0))
+        .floodWait(Duration.ofSeconds(60), 3))
         .build();
     client.login(Login.botToken(bot.botToken().orElseThrow())).join();
     return client;
@@ -118,7 +114,7 @@ final class Fixture {
       World world = cluster.world();
       WorldUser bot = world.bot(name + "_bot").dc(1).create();
       WorldChannel channel = world.channel(name + "_test").dc(1).create();
-      return new Stage(cluster, world, channel, botClient(cluster, bot, true, tweak));
+      return new Stage(cluster, world, channel, botClient(cluster, bot, tweak));
     }
 
     @Override

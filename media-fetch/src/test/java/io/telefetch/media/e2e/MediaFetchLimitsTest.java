@@ -40,7 +40,7 @@ class MediaFetchLimitsTest {
       WorldChannel channel = world.channel("flood_test").dc(1).create();
       WorldDocument doc = world.document("flood.bin", FileContent.seeded(5, 24L * MIB)).dc(1).create();
       WorldMessage post = world.post(channel).media(doc).create();
-      try (TelegramClient client = Fixture.botClient(cluster, bot, false)) {
+      try (TelegramClient client = Fixture.botClient(cluster, bot)) {
         MediaFile file = Fixture.file(client, channel, post.id());
         cluster.dc(1).faults().floodConcurrency("upload.getFile", 2, 1, false);
         List<Progress> events = new CopyOnWriteArrayList<>();

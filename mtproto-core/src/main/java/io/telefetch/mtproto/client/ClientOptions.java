@@ -2,10 +2,13 @@ package io.telefetch.mtproto.client;
 
 import io.netty.channel.EventLoopGroup;
 import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.rpc.Backoff;
+import io.telefetch.mtproto.rpc.CallOptions;
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.FloodWaitInterceptor;
 import io.telefetch.mtproto.rpc.LoggingInterceptor;
 import io.telefetch.mtproto.rpc.RetryInterceptor;
-import io.telefetch.mtproto.rpc.RpcInterceptor;
+import io.telefetch.mtproto.rpc.Interceptor;
 import io.telefetch.mtproto.rpc.Scheduler;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.TransportKind;
@@ -48,7 +51,11 @@ public final class ClientOptions {
   final SecureRandom random;
   final Scheduler scheduler;
   final UpdateListener updateListener;
-  final List<RpcInterceptor> interceptors;
+  final List<Interceptor> interceptors;
+  final EventListener eventListener;
+  /** {@link #eventListener} behind a guard: what the client and the downloader call. */
+  final EventListener events;
+  final CallOptions defaultCallOptions;
   final Duration floodWaitThreshold;
   final int maxFloodWaits;
   final int maxRetries;
@@ -90,6 +97,8 @@ public final class ClientOptions {
     this.scheduler = b.scheduler;
     this.updateListener = b.updateListener;
     this.interceptors = List.copyOf(b.interceptors);
+    this.eventListener = b.eventListener;
+    this.events = EventListener.guarded(b.eventListener);
     this.floodWaitThreshold = b.floodWaitThreshold;
     this.maxFloodWaits = b.maxFloodWaits;
     this.maxRetries = b.maxRetries;
@@ -104,6 +113,12 @@ public final class ClientOptions {
     this.resolveTimeout = b.resolveTimeout;
     this.pingInterval = b.pingInterval;
     this.zeroCopyThreshold = b.zeroCopyThreshold;
+    CallOptions.Builder defaults = CallOptions.builder().floodWait(floodWaitThreshold, Math.max(0, maxFloodWaits))
+        .maxRetries(Math.max(0, maxRetries));
+    if (callTimeout.compareTo(Duration.ZERO) > 0) {
+      defaults.timeout(callTimeout);
+    }
+    this.defaultCallOptions = defaults.build();
   }
 
   private static int defaultMainDc(DcOptions options) {
@@ -142,6 +157,7 @@ public final class ClientOptions {
     b.scheduler = scheduler;
     b.updateListener = updateListener;
     b.interceptors.addAll(interceptors);
+    b.eventListener = eventListener;
     b.floodWaitThreshold = floodWaitThreshold;
     b.maxFloodWaits = maxFloodWaits;
     b.maxRetries = maxRetries;
@@ -160,21 +176,32 @@ public final class ClientOptions {
   }
 
   /**
-   * The interceptor chain, outermost first: the added interceptors, then logging, flood-wait
-   * sleeping and retries as configured.
+   * The interceptor chain, outermost first: the added interceptors, then logging (when on),
+   * flood-wait sleeping and retries. The last two are always present: each call's {@link
+   * CallOptions} (over {@link #defaultCallOptions()}) says whether they act.
    */
-  List<RpcInterceptor> interceptorChain() {
-    List<RpcInterceptor> chain = new ArrayList<>(interceptors);
+  List<Interceptor> interceptorChain() {
+    List<Interceptor> chain = new ArrayList<>(interceptors);
     if (logging) {
       chain.add(new LoggingInterceptor());
     }
-    if (!floodWaitThreshold.isZero() && maxFloodWaits > 0) {
-      chain.add(new FloodWaitInterceptor(floodWaitThreshold, maxFloodWaits, scheduler));
-    }
-    if (maxRetries > 0) {
-      chain.add(new RetryInterceptor(maxRetries, retryBaseDelay, retryMaxDelay, random, scheduler));
-    }
+    chain.add(new FloodWaitInterceptor(floodWaitThreshold, maxFloodWaits, scheduler, events));
+    chain.add(new RetryInterceptor(Math.max(0, maxRetries), Backoff.exponential(retryBaseDelay, retryMaxDelay), random,
+        scheduler, events));
     return chain;
+  }
+
+  /**
+   * The settings of a call that sets none of its own ({@link TelegramClient#invoke(io.telefetch.tl.TlMethod)}):
+   * the call timeout, the flood-wait threshold and count, the retry budget, all from this builder.
+   */
+  public CallOptions defaultCallOptions() {
+    return defaultCallOptions;
+  }
+
+  /** The event listener given to the builder ({@link EventListener#NONE} when none was). */
+  public EventListener eventListener() {
+    return eventListener;
   }
 
   public int apiId() {
@@ -267,7 +294,8 @@ public final class ClientOptions {
     private SecureRandom random = new SecureRandom();
     private Scheduler scheduler = Scheduler.system();
     private UpdateListener updateListener;
-    private final List<RpcInterceptor> interceptors = new ArrayList<>();
+    private final List<Interceptor> interceptors = new ArrayList<>();
+    private EventListener eventListener = EventListener.NONE;
     private Duration floodWaitThreshold = Duration.ofSeconds(60);
     private int maxFloodWaits = 3;
     private int maxRetries = 3;
@@ -430,14 +458,40 @@ public final class ClientOptions {
     }
 
     /** Adds an interceptor; added ones run outermost, in the order added, before the built-in ones. */
-    public Builder addInterceptor(RpcInterceptor interceptor) {
+    public Builder addInterceptor(Interceptor interceptor) {
       this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
     /**
+     * Receives the client's events (connections, keys, login, migrations, flood waits, retries,
+     * calls) and those of downloads made with this client; default {@link EventListener#NONE}.
+     */
+    public Builder eventListener(EventListener listener) {
+      this.eventListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The settings of calls that set none of their own: sets what {@code defaults} sets (its
+     * timeout as {@link #callTimeout}, its flood-wait settings as {@link #floodWait}, its retry
+     * budget as {@link #retries}'s count) and leaves the rest as it is.
+     */
+    public Builder defaultCallOptions(CallOptions defaults) {
+      Objects.requireNonNull(defaults, "defaults");
+      defaults.timeout().ifPresent(this::callTimeout);
+      if (defaults.floodWaitThreshold().isPresent() || defaults.maxFloodWaits().isPresent()) {
+        floodWait(defaults.floodWaitThreshold().orElse(floodWaitThreshold), defaults.maxFloodWaits().orElse(maxFloodWaits));
+      }
+      defaults.maxRetries().ifPresent(n -> this.maxRetries = n);
+      return this;
+    }
+
+    /**
      * FLOOD_WAIT_X up to {@code threshold} is slept through and the call repeated, at most {@code
-     * maxWaits} times per call; zero disables it (default 60 s, 3 waits). Longer waits fail at once
+     * maxWaits} times per call; zero disables it (default 60 s, 3 waits). These are the defaults of
+     * {@link #defaultCallOptions}: a call's own {@link CallOptions} may change them (the downloader
+     * turns sleeping off for its parts). Longer waits fail at once
      * with {@link io.telefetch.mtproto.rpc.FloodWaitException}; the threshold is at most {@link
      * FloodWaitInterceptor#MAX_THRESHOLD}.
      */
@@ -453,8 +507,10 @@ public final class ClientOptions {
     }
 
     /**
-     * Retries of 500-class and negative errors with exponential backoff and full jitter; {@code
-     * maxRetries} 0 disables them (default 3, 200 ms to 10 s).
+     * Retries of 500-class and negative errors with exponential backoff and full jitter ({@link
+     * Backoff}); {@code maxRetries} 0 disables them (default 3, 200 ms to 10 s). The count is the
+     * default retry budget of a call ({@link #defaultCallOptions}); a call's own {@link CallOptions}
+     * may change it (the downloader sends parts with none).
      */
     public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
       this.maxRetries = maxRetries;

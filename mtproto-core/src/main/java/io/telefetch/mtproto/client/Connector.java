@@ -6,6 +6,7 @@ import io.netty.handler.proxy.Socks5ProxyHandler;
 import io.telefetch.mtproto.connection.ConnectionOptions;
 import io.telefetch.mtproto.connection.MtprotoConnection;
 import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.rpc.CallRoute;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.TransportKind;
 import io.telefetch.tl.TlMethod;
@@ -60,10 +61,14 @@ final class Connector {
       b.pipelineCustomizer(socks);
     }
     CompletableFuture<MtprotoConnection> result = new CompletableFuture<>();
+    CallRoute route = new CallRoute(dcId, cdn ? CallRoute.Kind.CDN
+        : purpose == Purpose.DOWNLOAD ? CallRoute.Kind.DOWNLOAD : CallRoute.Kind.MAIN);
     MtprotoConnection.connect(b.build()).whenComplete((c, e) -> options.callbackExecutor.execute(() -> {
       if (e != null) {
+        options.events.connectFailed(route, Failures.unwrap(e));
         result.completeExceptionally(Failures.unwrap(e));
       } else {
+        options.events.connected(route);
         result.complete(c);
       }
     }));

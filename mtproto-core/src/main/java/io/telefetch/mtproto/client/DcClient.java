@@ -1,5 +1,7 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.mtproto.rpc.CallOptions;
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.tl.TlMethod;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,6 +33,23 @@ public interface DcClient {
    * consumed. Cancelling the future cancels the request on its connection and any retry.
    */
   <R> CompletableFuture<R> invoke(TlMethod<R> method);
+
+  /**
+   * Like {@link #invoke(TlMethod)} with per-call {@code options} over the client's defaults: the
+   * downloader passes {@link CallOptions#SINGLE_ATTEMPT} for its parts, so FLOOD_WAIT and 500s reach
+   * its own policy at once. The default ignores {@code options} (for fakes).
+   */
+  default <R> CompletableFuture<R> invoke(TlMethod<R> method, CallOptions options) {
+    return invoke(method);
+  }
+
+  /**
+   * Where the downloader reports its events (parts, hash mismatches, retries, downloads): the
+   * client's {@link EventListener}, guarded. The default is {@link EventListener#NONE}.
+   */
+  default EventListener eventListener() {
+    return EventListener.NONE;
+  }
 
   /**
    * Sends {@code method} to the account's home DC over its ordinary connection, for calls that

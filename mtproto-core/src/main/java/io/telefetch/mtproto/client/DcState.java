@@ -135,6 +135,7 @@ final class DcState {
       } else {
         session.update(s -> s.withKey(created));
         LOG.debug("DC {}: auth key {} created", id, created.authKey());
+        options.events.keyCreated(id, cdn);
         creation.complete(null);
       }
     });

@@ -89,6 +89,7 @@ final class LoginFlow {
       return CompletableFuture.failedFuture(new IllegalStateException("unexpected login answer " + a));
     }
     account.loggedIn(user);
+    options.events.loggedIn(user.id(), user.bot());
     return CompletableFuture.completedFuture(user);
   }
 

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.MigrateException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.tl.TlMethod;
@@ -27,11 +28,13 @@ final class Router {
   private final Account account;
   private final Dcs dcs;
   private final Authorizations authorizations;
+  private final EventListener events;
 
-  Router(Account account, Dcs dcs, Authorizations authorizations) {
+  Router(Account account, Dcs dcs, Authorizations authorizations, EventListener events) {
     this.account = account;
     this.dcs = dcs;
     this.authorizations = authorizations;
+    this.events = events;
   }
 
   <R> CompletableFuture<R> call(Route route, TlMethod<R> method, CallScope scope) {
@@ -76,7 +79,10 @@ final class Router {
           return CompletableFuture.<R>failedFuture(new MigrationLoopException(path, m));
         }
         LOG.debug("{} on DC {}: {}", method.tlName(), dc, m.errorMessage());
-        return switchHome(m.dc(), m.errorMessage() + " from DC " + dc, m).thenCompose(x -> attempt(
+        return switchHome(m.dc(), m.errorMessage() + " from DC " + dc, m).thenCompose(x -> {
+          events.migrated(dc, m.dc(), m.errorMessage());
+          return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(x -> attempt(
             route.dcId() == 0 ? route : Route.of(m.dc(), route.purpose()), method, scope, List.copyOf(path), recoveries));
       }
       boolean keyLost = Failures.keyNotFound(cause);

@@ -4,15 +4,24 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.telefetch.mtproto.rpc.RpcCaller;
-import io.telefetch.mtproto.rpc.RpcInterceptor;
+import io.telefetch.mtproto.rpc.CallOptions;
+import io.telefetch.mtproto.rpc.CallRoute;
+import io.telefetch.mtproto.rpc.EventListener;
+import io.telefetch.mtproto.rpc.FloodWaitException;
+import io.telefetch.mtproto.rpc.Interceptor;
+import io.telefetch.mtproto.rpc.InterceptorChain;
+import io.telefetch.mtproto.rpc.RpcTimeoutException;
 import io.telefetch.tl.TlMethod;
+import io.telefetch.tl.TlObject;
+import io.telefetch.tl.TlObjects;
 import io.telefetch.tl.api.InputUserSelf;
 import io.telefetch.tl.api.User;
 import io.telefetch.tl.api.UserType;
 import io.telefetch.tl.api.users.GetUsers;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,12 +40,18 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Per DC it keeps one auth key (created on first use and stored), one pool of connections for
  * ordinary calls and one for file transfer, all sharing that key and opened lazily; idle ones are
- * closed after {@link ClientOptions#idleTimeout()}. Calls pass the configured interceptors (flood
- * wait, retries, logging) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
+ * closed after {@link ClientOptions#idleTimeout()}. Calls pass one pipeline of {@link
+ * io.telefetch.mtproto.rpc.Interceptor}s (those added on the builder, then logging, flood-wait
+ * sleeping and retries, as the call's {@link CallOptions} over {@link
+ * ClientOptions#defaultCallOptions()} say) and then follow the account: USER/PHONE/NETWORK_MIGRATE move the home DC
  * (persisted) and the call is resent, but only to a DC the DC list (refreshed from a known DC)
  * names and at most three times per call; on another DC the authorization is exported and imported
  * once per DC key; a key lost by a non-home DC is recreated and re-authorised; a key lost or
  * revoked on the home DC fails with {@link LoggedOutException}.
+ *
+ * <p>The builder's {@link EventListener} sees connections, new keys, logins, migrations, flood
+ * waits, retries and every attempt's end, and the downloads made with this client (through {@link
+ * DcClient#eventListener()}).
  *
  * <p>Thread-safe. Result futures complete on the callback executor, never on an I/O thread.
  * Close the client when done; it shuts down the event loop group only if it created it.
@@ -54,7 +69,7 @@ public final class TelegramClient implements AutoCloseable {
   private final Router router;
   private final LoginFlow logins;
   private final UpdateDispatcher updates;
-  private final List<RpcInterceptor> chain;
+  private final List<Interceptor> chain;
   private final ScheduledFuture<?> reaper;
   private final AtomicReference<CompletableFuture<Void>> closing = new AtomicReference<>();
 
@@ -71,7 +86,7 @@ public final class TelegramClient implements AutoCloseable {
     this.account = new Account(session, dcs, options.mainDc);
     Calls calls = this::call;
     Authorizations authorizations = new Authorizations(account, calls);
-    this.router = new Router(account, dcs, authorizations);
+    this.router = new Router(account, dcs, authorizations, options.events);
     this.logins = new LoginFlow(options, calls, account, router, updates, this::self);
     directory.invoker(account::mainDc, (dc, m) -> call(Route.pinned(dc), m));
     long idleMillis = options.idleTimeout.toMillis();
@@ -117,6 +132,14 @@ public final class TelegramClient implements AutoCloseable {
   }
 
   /**
+   * Like {@link #invoke(TlMethod)} with per-call {@code options}: what they leave unset is taken
+   * from {@link ClientOptions#defaultCallOptions()}.
+   */
+  public <R> CompletableFuture<R> invoke(TlMethod<R> method, CallOptions options) {
+    return call(Route.HOME, method, options);
+  }
+
+  /**
    * Calls {@code method} on DC {@code dcId} over its ordinary connection; on a DC other than the
    * home DC the account's authorization is imported first (once per DC).
    */
@@ -125,6 +148,14 @@ public final class TelegramClient implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalArgumentException("bad DC id " + dcId));
     }
     return call(Route.of(dcId, Purpose.MAIN), method);
+  }
+
+  /** Like {@link #invoke(int, TlMethod)} with per-call {@code options} (see {@link #invoke(TlMethod, CallOptions)}). */
+  public <R> CompletableFuture<R> invoke(int dcId, TlMethod<R> method, CallOptions options) {
+    if (dcId <= 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("bad DC id " + dcId));
+    }
+    return call(Route.of(dcId, Purpose.MAIN), method, options);
   }
 
   /**
@@ -241,23 +272,92 @@ public final class TelegramClient implements AutoCloseable {
    * the request in flight and any further attempt.
    */
   <R> CompletableFuture<R> call(Route route, TlMethod<R> method) {
+    return call(route, method, CallOptions.DEFAULT);
+  }
+
+  /** {@link #call(Route, TlMethod)} with per-call options over the client's defaults. */
+  <R> CompletableFuture<R> call(Route route, TlMethod<R> method, CallOptions callOptions) {
     if (closing.get() != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
     CallScope scope = new CallScope();
-    RpcCaller caller = RpcCaller.intercepted(new RpcCaller() {
+    CallRoute where = new CallRoute(route.dcId() == 0 ? account.mainDc() : route.dcId(),
+        route.cdn() ? CallRoute.Kind.CDN : route.purpose() == Purpose.DOWNLOAD ? CallRoute.Kind.DOWNLOAD
+            : CallRoute.Kind.MAIN);
+    Interceptor terminal = new Interceptor() {
       @Override
-      public <T> CompletableFuture<T> call(TlMethod<T> m) {
-        return router.call(route, m, scope);
+      public <T> CompletableFuture<T> intercept(Chain<T> c) {
+        return send(route, c, scope);
       }
-    }, chain);
-    CompletableFuture<R> result = caller.call(method);
+    };
+    CompletableFuture<R> result = InterceptorChain.call(chain, terminal, method, where,
+        callOptions.withDefaults(options.defaultCallOptions));
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         scope.cancel();
       }
     });
     return result;
+  }
+
+  /**
+   * The end of the chain: one attempt along {@code route}, failed with {@link RpcTimeoutException}
+   * once the chain's timeout passes when it is shorter than the connection's own; reports flood
+   * waits and the attempt's end to the listener.
+   */
+  private <T> CompletableFuture<T> send(Route route, Interceptor.Chain<T> c, CallScope scope) {
+    EventListener events = options.events;
+    String name = c.method().tlName();
+    long start = System.nanoTime();
+    CompletableFuture<T> sent = router.call(route, c.method(), scope);
+    CompletableFuture<T> attempt = sent;
+    Duration timeout = c.timeout().orElse(null);
+    if (timeout != null && timeout.compareTo(options.callTimeout) < 0 && !sent.isDone()) {
+      CompletableFuture<T> bounded = new CompletableFuture<>();
+      sent.whenComplete((r, e) -> {
+        if (e != null) {
+          bounded.completeExceptionally(Failures.unwrap(e));
+        } else if (!bounded.complete(r)) {
+          releaseLate(r); // the caller saw the timeout: zero-copy bytes of the late answer are ours
+        }
+      });
+      ScheduledFuture<?> timer;
+      try {
+        timer = group.next().schedule(() -> options.callbackExecutor.execute( // never complete on an I/O thread
+            () -> bounded.completeExceptionally(new RpcTimeoutException(name, timeout))),
+            timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException shutDown) {
+        timer = null; // the client is closing: the connection's own timeout or its close ends the call
+      }
+      ScheduledFuture<?> t = timer;
+      bounded.whenComplete((r, e) -> {
+        if (t != null) {
+          t.cancel(false);
+        }
+        if (bounded.isCancelled()) {
+          sent.cancel(false);
+        }
+      });
+      attempt = bounded;
+    }
+    attempt.whenComplete((r, e) -> {
+      Throwable failure = e == null ? null : Failures.unwrap(e);
+      if (failure instanceof FloodWaitException f) {
+        events.floodWait(c.route(), name, f.waitTime());
+      }
+      events.callEnd(c.route(), name, Duration.ofNanos(System.nanoTime() - start), failure);
+    });
+    return attempt;
+  }
+
+  private static void releaseLate(Object r) {
+    if (r instanceof TlObject o) {
+      TlObjects.releaseSlices(o);
+    } else if (r instanceof List<?> list) {
+      for (Object x : list) {
+        releaseLate(x);
+      }
+    }
   }
 
   private void saveKeys() {
@@ -294,6 +394,16 @@ public final class TelegramClient implements AutoCloseable {
     @Override
     public <R> CompletableFuture<R> invoke(TlMethod<R> method) {
       return call(cdn ? Route.cdn(dcId) : Route.of(dcId, Purpose.DOWNLOAD), method);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> invoke(TlMethod<R> method, CallOptions callOptions) {
+      return call(cdn ? Route.cdn(dcId) : Route.of(dcId, Purpose.DOWNLOAD), method, callOptions);
+    }
+
+    @Override
+    public EventListener eventListener() {
+      return options.events;
     }
 
     @Override

@@ -1,49 +1,60 @@
 package io.telefetch.mtproto.rpc;
 
-import io.telefetch.tl.TlMethod;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 
 /**
- * Retries calls that failed with a retryable {@link RpcException} (500-class, negative codes) using
- * exponential backoff with full jitter: retry n (0-based) waits a random time in {@code [0,
- * min(max, base * 2^n))}. Other failures pass through unchanged. Cancelling the returned future
- * cancels the call or the sleep under way.
+ * Retries calls that failed with a retryable {@link RpcException} (500-class, negative codes),
+ * waiting as its {@link Backoff} says. The budget is the call's {@link CallOptions#maxRetries()}
+ * ({@code maxRetries} given here when the call sets none). Other failures pass through unchanged.
+ * Each retry is reported to the {@link EventListener}. Cancelling the returned future cancels the
+ * call or the sleep under way.
  */
-public final class RetryInterceptor implements RpcInterceptor {
+public final class RetryInterceptor implements Interceptor {
   private final int maxRetries;
-  private final Duration base;
-  private final Duration max;
-  private final Random random;
+  private final Backoff backoff;
+  private final RandomGenerator random;
   private final Scheduler scheduler;
+  private final EventListener listener;
 
-  public RetryInterceptor(int maxRetries, Duration base, Duration max, Random random, Scheduler scheduler) {
-    this.maxRetries = maxRetries;
-    this.base = Objects.requireNonNull(base, "base");
-    this.max = Objects.requireNonNull(max, "max");
-    this.random = Objects.requireNonNull(random, "random");
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  /** With exponential backoff from {@code base} to {@code max} and no listener. */
+  public RetryInterceptor(int maxRetries, Duration base, Duration max, RandomGenerator random, Scheduler scheduler) {
+    this(maxRetries, Backoff.exponential(base, max), random, scheduler, EventListener.NONE);
   }
 
-  /** The delay before retry number {@code attempt} (0-based): uniform in {@code [0, min(max, base * 2^attempt))}. */
-  public Duration backoff(int attempt) {
-    long maxMillis = max.toMillis();
-    long baseMillis = base.toMillis();
-    int shift = Math.max(0, Math.min(attempt, 62));
-    // saturating base << shift, capped at max
-    long cap = baseMillis > (maxMillis >> shift) ? maxMillis : Math.min(maxMillis, baseMillis << shift);
-    long jitter;
-    synchronized (random) {
-      jitter = cap <= 0 ? 0 : (long) (random.nextDouble() * cap);
+  /**
+   * @param maxRetries the budget of calls whose options set none
+   * @param random the jitter's randomness
+   */
+  public RetryInterceptor(int maxRetries, Backoff backoff, RandomGenerator random, Scheduler scheduler,
+      EventListener listener) {
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("negative retry count " + maxRetries);
     }
-    return Duration.ofMillis(jitter);
+    this.maxRetries = maxRetries;
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.random = Objects.requireNonNull(random, "random");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.listener = EventListener.guarded(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The delay before retry number {@code attempt} (0-based): {@link Backoff#delay}. */
+  public Duration backoff(int attempt) {
+    return backoff.delay(attempt, random);
   }
 
   @Override
-  public <R> CompletableFuture<R> intercept(TlMethod<R> method, RpcCaller next) {
-    return Retrying.run(method, next, scheduler, (cause, attempt) ->
-        cause instanceof RpcException rpc && rpc.isRetryable() && attempt < maxRetries ? backoff(attempt) : null);
+  public <R> CompletableFuture<R> intercept(Chain<R> chain) {
+    int budget = chain.options().maxRetries().orElse(maxRetries);
+    return Retrying.run(chain, scheduler, (cause, attempt) -> {
+      if (!(cause instanceof RpcException rpc && rpc.isRetryable() && attempt < budget)) {
+        return null;
+      }
+      Duration delay = backoff(attempt);
+      listener.retry(chain.method().tlName(), InterceptorChain.sent(chain, chain.attempt() + attempt), delay, cause);
+      return delay;
+    });
   }
 }

@@ -1,6 +1,5 @@
 package io.telefetch.mtproto.rpc;
 
-import io.telefetch.tl.TlMethod;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +27,7 @@ final class Retrying {
     Duration retryDelay(Throwable cause, int attempt);
   }
 
-  static <R> CompletableFuture<R> run(TlMethod<R> method, RpcCaller next, Scheduler scheduler, Policy policy) {
+  static <R> CompletableFuture<R> run(Interceptor.Chain<R> chain, Scheduler scheduler, Policy policy) {
     CompletableFuture<R> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
     result.whenComplete((r, e) -> {
@@ -39,15 +38,15 @@ final class Retrying {
         }
       }
     });
-    attempt(method, next, scheduler, policy, 0, result, current);
+    attempt(chain, scheduler, policy, 0, result, current);
     return result;
   }
 
-  private static <R> void attempt(TlMethod<R> method, RpcCaller next, Scheduler scheduler, Policy policy, int attempt,
+  private static <R> void attempt(Interceptor.Chain<R> chain, Scheduler scheduler, Policy policy, int attempt,
       CompletableFuture<R> result, AtomicReference<CompletableFuture<?>> current) {
     CompletableFuture<R> call;
     try {
-      call = next.call(method);
+      call = chain.proceed(chain.method());
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;
@@ -86,7 +85,7 @@ final class Retrying {
         if (sleepError != null) {
           result.completeExceptionally(unwrap(sleepError));
         } else if (!result.isDone()) {
-          attempt(method, next, scheduler, policy, attempt + 1, result, current);
+          attempt(chain, scheduler, policy, attempt + 1, result, current);
         }
       });
     });

@@ -9,19 +9,26 @@ import java.util.concurrent.CompletableFuture;
 public interface RpcCaller {
   <R> CompletableFuture<R> call(TlMethod<R> method);
 
-  /** {@code terminal} wrapped by {@code interceptors}, the first one outermost. */
-  static RpcCaller intercepted(RpcCaller terminal, List<RpcInterceptor> interceptors) {
-    RpcCaller caller = terminal;
-    for (int i = interceptors.size() - 1; i >= 0; i--) {
-      RpcInterceptor interceptor = interceptors.get(i);
-      RpcCaller next = caller;
-      caller = new RpcCaller() {
-        @Override
-        public <R> CompletableFuture<R> call(TlMethod<R> method) {
-          return interceptor.intercept(method, next);
-        }
-      };
+  /**
+   * {@code terminal} behind {@code interceptors}, the first one outermost, with {@link
+   * CallRoute#UNKNOWN} and {@link CallOptions#DEFAULT} (so each interceptor uses its own defaults).
+   */
+  static RpcCaller intercepted(RpcCaller terminal, List<? extends Interceptor> interceptors) {
+    if (interceptors.isEmpty()) {
+      return terminal;
     }
-    return caller;
+    List<Interceptor> list = List.copyOf(interceptors);
+    Interceptor end = new Interceptor() {
+      @Override
+      public <R> CompletableFuture<R> intercept(Chain<R> chain) {
+        return terminal.call(chain.method());
+      }
+    };
+    return new RpcCaller() {
+      @Override
+      public <R> CompletableFuture<R> call(TlMethod<R> method) {
+        return InterceptorChain.call(list, end, method, CallRoute.UNKNOWN, CallOptions.DEFAULT);
+      }
+    };
   }
 }

@@ -4,7 +4,10 @@
  * io.telefetch.mtproto.rpc.ConnectionClosedException}, {@link
  * io.telefetch.mtproto.rpc.RpcTimeoutException}, {@link
  * io.telefetch.mtproto.rpc.ResendLimitException}, {@link
- * io.telefetch.mtproto.rpc.SendQueueFullException}) and the interceptor chain where
- * cross-cutting behaviour lives: flood-wait sleeping, retries with backoff and jitter, logging.
+ * io.telefetch.mtproto.rpc.SendQueueFullException}), the call pipeline where cross-cutting
+ * behaviour lives ({@link io.telefetch.mtproto.rpc.Interceptor} with its {@code Chain}, per-call
+ * {@link io.telefetch.mtproto.rpc.CallOptions}, the one {@link io.telefetch.mtproto.rpc.Backoff}
+ * of every retry; flood-wait sleeping, retries and logging are interceptors), and the {@link
+ * io.telefetch.mtproto.rpc.EventListener} that metrics bind to.
  */
 package io.telefetch.mtproto.rpc;

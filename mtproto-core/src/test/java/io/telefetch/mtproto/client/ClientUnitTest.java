@@ -9,7 +9,9 @@ import io.telefetch.mtproto.rpc.FloodWaitInterceptor;
 import io.telefetch.mtproto.rpc.LoggingInterceptor;
 import io.telefetch.mtproto.rpc.RetryInterceptor;
 import io.telefetch.mtproto.rpc.RpcException;
-import io.telefetch.mtproto.rpc.RpcInterceptor;
+import io.telefetch.mtproto.rpc.Interceptor;
+import io.telefetch.mtproto.rpc.CallOptions;
+import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.TransportException;
 import io.telefetch.tl.api.UpdateLoginToken;
@@ -52,22 +54,39 @@ class ClientUnitTest {
 
   @Test
   void interceptorChainIsAddedThenLoggingFloodWaitRetry() {
-    RpcInterceptor mine = new RpcInterceptor() {
+    Interceptor mine = new Interceptor() {
       @Override
-      public <R> java.util.concurrent.CompletableFuture<R> intercept(io.telefetch.tl.TlMethod<R> m,
-          io.telefetch.mtproto.rpc.RpcCaller next) {
-        return next.call(m);
+      public <R> java.util.concurrent.CompletableFuture<R> intercept(Chain<R> chain) {
+        return chain.proceed(chain.method());
       }
     };
-    List<RpcInterceptor> chain = TelegramClient.builder().apiId(1).apiHash("h").addInterceptor(mine).buildOptions()
+    List<Interceptor> chain = TelegramClient.builder().apiId(1).apiHash("h").addInterceptor(mine).buildOptions()
         .interceptorChain();
     assertThat(chain).hasSize(4);
     assertThat(chain.get(0)).isSameAs(mine);
     assertThat(chain.get(1)).isInstanceOf(LoggingInterceptor.class);
     assertThat(chain.get(2)).isInstanceOf(FloodWaitInterceptor.class);
     assertThat(chain.get(3)).isInstanceOf(RetryInterceptor.class);
-    assertThat(TelegramClient.builder().apiId(1).apiHash("h").logging(false).floodWait(Duration.ZERO, 0)
-        .retries(0, Duration.ZERO, Duration.ZERO).buildOptions().interceptorChain()).isEmpty();
+    // flood-wait sleeping and retries stay in the chain (a call's options may turn them on); off by default here
+    ClientOptions off = TelegramClient.builder().apiId(1).apiHash("h").logging(false).floodWait(Duration.ZERO, 0)
+        .retries(0, Duration.ZERO, Duration.ZERO).buildOptions();
+    assertThat(off.interceptorChain()).hasSize(2);
+    assertThat(off.defaultCallOptions().sleepsOnFloodWait()).isFalse();
+    assertThat(off.defaultCallOptions().maxRetries()).hasValue(0);
+  }
+
+  @Test
+  void defaultCallOptionsComeFromTheBuilder() {
+    ClientOptions o = TelegramClient.builder().apiId(1).apiHash("h").callTimeout(Duration.ofSeconds(9))
+        .floodWait(Duration.ofSeconds(20), 2).retries(4, Duration.ofMillis(1), Duration.ofMillis(2)).buildOptions();
+    assertThat(o.defaultCallOptions()).isEqualTo(CallOptions.builder().timeout(Duration.ofSeconds(9))
+        .floodWait(Duration.ofSeconds(20), 2).maxRetries(4).build());
+    ClientOptions p = o.newBuilder().defaultCallOptions(CallOptions.builder().maxRetries(1).build()).buildOptions();
+    assertThat(p.defaultCallOptions().maxRetries()).hasValue(1);
+    assertThat(p.defaultCallOptions().timeout()).contains(Duration.ofSeconds(9));
+    assertThat(o.eventListener()).isSameAs(EventListener.NONE);
+    EventListener l = new EventListener() {};
+    assertThat(o.newBuilder().eventListener(l).buildOptions().eventListener()).isSameAs(l);
   }
 
   @Test
