@@ -1,5 +1,6 @@
 package io.telefetch.link;
 
+import io.telefetch.TelefetchException;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  *
  * <p>The message never repeats the input: links can carry invite hashes and phone numbers.
  */
-public final class LinkParseException extends IllegalArgumentException {
+public final class LinkParseException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   /** Why an input is not a Telegram link. */

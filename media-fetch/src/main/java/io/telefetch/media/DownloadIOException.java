@@ -1,6 +1,5 @@
 package io.telefetch.media;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,7 +8,7 @@ import java.util.Objects;
  * not a regular file, or reading, writing, syncing or renaming failed (disk full...). {@link
  * #path()} names the file; the cause is the first error and later ones (cleanup) are suppressed.
  */
-public final class DownloadIOException extends IOException {
+public final class DownloadIOException extends DownloadException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong. */

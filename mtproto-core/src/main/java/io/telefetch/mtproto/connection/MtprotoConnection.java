@@ -465,7 +465,7 @@ public final class MtprotoConnection implements AutoCloseable {
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(data);
     } catch (IOException e) {
-      throw new IllegalStateException(e);
+      throw new java.io.UncheckedIOException(e); // an in-memory stream does not fail
     }
     return out.toByteArray();
   }
@@ -1376,7 +1376,7 @@ public final class MtprotoConnection implements AutoCloseable {
   }
 
   /** The server reported a client bug (bad_msg_notification 18, 19, 34, 35...). */
-  public static final class ProtocolViolation extends RuntimeException {
+  public static final class ProtocolViolation extends io.telefetch.mtproto.rpc.ProtocolViolationException {
     private static final long serialVersionUID = 1L;
 
     ProtocolViolation(String message) {

@@ -1,6 +1,6 @@
 package io.telefetch.mtproto.transport;
 
-import java.io.IOException;
+import io.telefetch.mtproto.rpc.ConnectionException;
 
 /**
  * A failure of the transport layer: either the peer sent a transport error code ({@link
@@ -8,7 +8,7 @@ import java.io.IOException;
  * that is too large, negative or malformed, a bad CRC or sequence number, an unknown protocol), in
  * which case the connection is unusable and the handlers close it.
  */
-public final class TransportException extends IOException {
+public final class TransportException extends ConnectionException {
 
   private static final long serialVersionUID = 1L;
 
