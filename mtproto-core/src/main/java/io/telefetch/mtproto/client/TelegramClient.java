@@ -152,6 +152,9 @@ public final class TelegramClient implements AutoCloseable {
 
   /** The logged-in user ({@code users.getUsers([inputUserSelf])}, cached); {@link LoggedOutException} when not logged in. */
   public CompletableFuture<User> self() {
+    if (closing.get() != null) {
+      return CompletableFuture.failedFuture(new ClientClosedException());
+    }
     CompletableFuture<User> cached = account.cachedSelf();
     if (cached != null && !cached.isCompletedExceptionally()) {
       return cached;
