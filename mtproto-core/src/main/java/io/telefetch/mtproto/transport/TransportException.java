@@ -7,6 +7,9 @@ import io.telefetch.mtproto.rpc.ConnectionException;
  * Kind#PEER_ERROR}, for example -404), or the byte stream broke the transport protocol (a length
  * that is too large, negative or malformed, a bad CRC or sequence number, an unknown protocol), in
  * which case the connection is unusable and the handlers close it.
+ *
+ * <p>Unchecked, a {@link ConnectionException}: calls waiting on the connection fail with a {@code
+ * ConnectionClosedException} whose cause is this exception.
  */
 public final class TransportException extends ConnectionException {
 
