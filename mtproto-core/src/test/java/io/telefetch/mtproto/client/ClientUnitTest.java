@@ -109,6 +109,21 @@ class ClientUnitTest {
   }
 
   @Test
+  void delaysUseTheResourcesSchedulerUnlessTheClientSetsItsOwn() {
+    io.telefetch.mtproto.rpc.Scheduler shared = d -> new java.util.concurrent.CompletableFuture<>();
+    io.telefetch.mtproto.rpc.Scheduler mine = d -> java.util.concurrent.CompletableFuture.completedFuture(null);
+    try (ClientResources resources = ClientResources.builder().ioThreads(1).scheduler(shared).build()) {
+      ClientOptions viaResources = TelegramClient.builder().apiId(1).apiHash("h").resources(resources).buildOptions();
+      assertThat(viaResources.scheduler).isSameAs(shared);
+      ClientOptions own = viaResources.newBuilder().scheduler(mine).buildOptions();
+      assertThat(own.scheduler).isSameAs(mine);
+      assertThat(own.newBuilder().buildOptions().scheduler).isSameAs(mine);
+      assertThat(viaResources.newBuilder().resources(null).buildOptions().scheduler)
+          .as("without resources or a scheduler: real time").isNotSameAs(shared).isNotNull();
+    }
+  }
+
+  @Test
   void resourcesValidateTheirOptions() {
     assertThatThrownBy(() -> ClientResources.builder().ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClientResources.builder().threadNamePrefix(" "))
