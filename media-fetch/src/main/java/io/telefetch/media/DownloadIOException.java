@@ -1,15 +1,16 @@
 package io.telefetch.media;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * A download to a path failed on the local disk: a file the downloader would write is a link or
  * not a regular file, or reading, writing, syncing or renaming failed (disk full...). {@link
- * #path()} names the file; the cause is the first error and later ones (cleanup) are suppressed.
+ * #path()} names the file; the cause is the first error (an {@link java.io.IOException}) and later
+ * ones (cleanup) are suppressed. Unchecked, a {@link DownloadException}: it reaches users as the
+ * failure of a download's future.
  */
-public final class DownloadIOException extends IOException {
+public final class DownloadIOException extends DownloadException {
   private static final long serialVersionUID = 1L;
 
   /** What went wrong. */
@@ -38,6 +39,7 @@ public final class DownloadIOException extends IOException {
     return path;
   }
 
+  /** What went wrong. */
   public Kind kind() {
     return kind;
   }

@@ -1,9 +1,7 @@
 package io.telefetch.media;
 
-import io.telefetch.TelefetchException;
-
 /** Downloaded bytes did not match the SHA-256 Telegram published for their window. */
-public final class HashMismatchException extends TelefetchException {
+public final class HashMismatchException extends DownloadException {
   private static final long serialVersionUID = 1L;
   private final long offset;
   private final int limit;

@@ -70,7 +70,7 @@ public final class MediaFile {
   /** Fetches a fresh file_reference; fails if this file has no refresher. */
   public CompletableFuture<MediaFile> refresh() {
     if (refresher == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("file reference expired and " + this + " has no refresher"));
+      return CompletableFuture.failedFuture(new DownloadException("file reference expired and " + this + " has no refresher"));
     }
     return refresher.get();
   }

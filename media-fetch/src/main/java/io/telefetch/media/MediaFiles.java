@@ -6,10 +6,15 @@ import io.telefetch.tl.api.DocumentAttribute;
 import io.telefetch.tl.api.InputDocumentFileLocation;
 import io.telefetch.tl.api.InputPhotoFileLocation;
 import io.telefetch.tl.api.Message;
+import io.telefetch.tl.api.MessageEmpty;
 import io.telefetch.tl.api.MessageMediaDocument;
 import io.telefetch.tl.api.MessageMediaPhoto;
 import io.telefetch.tl.api.MessageMedia;
 import io.telefetch.tl.api.MessageType;
+import io.telefetch.tl.api.Peer;
+import io.telefetch.tl.api.PeerChannel;
+import io.telefetch.tl.api.PeerChat;
+import io.telefetch.tl.api.PeerUser;
 import io.telefetch.tl.api.Photo;
 import io.telefetch.tl.api.PhotoCachedSize;
 import io.telefetch.tl.api.PhotoSize;
@@ -29,9 +34,13 @@ public final class MediaFiles {
    * The main file of a message: a document, or the largest size of a photo.
    *
    * @param refetch fetches the same message again (for a fresh file_reference); may be null
+   * @throws MessageNotFoundException if the message is {@code messageEmpty} (deleted or not visible)
    * @throws NoMediaException if the message has no downloadable media
    */
   public static MediaFile of(MessageType message, Supplier<CompletableFuture<MessageType>> refetch) {
+    if (message instanceof MessageEmpty empty) {
+      throw new MessageNotFoundException(peer(empty.peerId()), empty.id());
+    }
     if (!(message instanceof Message m) || m.media() == null) {
       throw new NoMediaException("message " + describe(message) + " has no media");
     }
@@ -116,6 +125,20 @@ public final class MediaFiles {
       return Optional.of(new SizeInfo(p.type(), p.bytes().length()));
     }
     return Optional.empty(); // stripped and path sizes are inline previews, not files
+  }
+
+  /** A peer as a message names it: {@code channel 1234}, {@code user 5}, {@code chat 7}. */
+  static String peer(Peer peer) {
+    if (peer instanceof PeerChannel c) {
+      return "channel " + c.channelId();
+    }
+    if (peer instanceof PeerChat c) {
+      return "chat " + c.chatId();
+    }
+    if (peer instanceof PeerUser u) {
+      return "user " + u.userId();
+    }
+    return "unknown peer";
   }
 
   private static String describe(MessageType m) {

@@ -1,7 +1,7 @@
 package io.telefetch.media;
 
 /** The message (or media) holds nothing downloadable: no media, a web page, a poll, an empty photo... */
-public final class NoMediaException extends IllegalArgumentException {
+public final class NoMediaException extends DownloadException {
   private static final long serialVersionUID = 1L;
 
   public NoMediaException(String message) {

@@ -97,7 +97,7 @@ final class PartFile implements AutoCloseable {
       }
     } catch (NoSuchFileException e) {
       return fresh;
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, statePath, "cannot read the download state", e);
     }
     return ResumeState.decode(data, fresh);
@@ -134,7 +134,7 @@ final class PartFile implements AutoCloseable {
           bad.add(i);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot read the partial file", e);
     }
     return bad;
@@ -147,7 +147,7 @@ final class PartFile implements AutoCloseable {
       while (data.hasRemaining()) {
         p += channel.write(data, p);
       }
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot write the partial file", e);
     }
   }
@@ -156,7 +156,7 @@ final class PartFile implements AutoCloseable {
   void truncate() throws DownloadIOException {
     try {
       channel.truncate(0);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot truncate the partial file", e);
     }
   }
@@ -165,7 +165,7 @@ final class PartFile implements AutoCloseable {
   void persist(ResumeState state) throws DownloadIOException {
     try {
       channel.force(false);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot sync the partial file", e);
     }
     saveState(state);
@@ -192,7 +192,7 @@ final class PartFile implements AutoCloseable {
       done.close();
       // rename(2) replaces whatever the name holds (a link is replaced, never followed)
       Files.move(tmpPath, statePath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       DownloadIOException failure = failure(Kind.IO, tmpPath, "cannot save the download state", e);
       closeInto(ch, failure);
       deleteInto(tmpPath, failure);
@@ -207,7 +207,7 @@ final class PartFile implements AutoCloseable {
   void complete() throws DownloadIOException {
     try {
       channel.force(true);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot sync the partial file", e);
     }
     close();
@@ -215,12 +215,12 @@ final class PartFile implements AutoCloseable {
     requireRegularOrAbsent(part);
     try {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, target, "cannot move the download into place", e);
     }
     try {
       Files.deleteIfExists(statePath);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, statePath, "cannot delete the download state", e);
     }
   }
@@ -233,7 +233,7 @@ final class PartFile implements AutoCloseable {
     if (ch != null) {
       try {
         ch.close();
-      } catch (IOException e) {
+      } catch (IOException | DownloadIOException e) {
         throw failure(Kind.IO, part, "cannot close the partial file", e);
       }
     }
@@ -258,7 +258,7 @@ final class PartFile implements AutoCloseable {
       // ELOOP: the name became a link between the check and the open
       requireRegularOrAbsent(part);
       throw failure(Kind.IO, part, "cannot open the partial file", e);
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot open the partial file", e);
     }
     try {
@@ -293,7 +293,7 @@ final class PartFile implements AutoCloseable {
         narrowed.retainAll(OWNER_ONLY);
         view.setPermissions(narrowed);
       }
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, p, "cannot restrict the permissions of", e);
     }
   }
@@ -318,7 +318,7 @@ final class PartFile implements AutoCloseable {
       // no way to tell who we are here: the link and regular-file checks still apply
     } catch (NoSuchFileException e) {
       // removed meanwhile
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, p, "cannot inspect", e);
     }
   }
@@ -330,7 +330,7 @@ final class PartFile implements AutoCloseable {
       a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return;
-    } catch (IOException e) {
+    } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, p, "cannot inspect", e);
     }
     if (a.isSymbolicLink()) {
@@ -341,7 +341,7 @@ final class PartFile implements AutoCloseable {
     }
   }
 
-  private static DownloadIOException failure(Kind kind, Path p, String message, IOException cause) {
+  private static DownloadIOException failure(Kind kind, Path p, String message, Exception cause) {
     return cause instanceof DownloadIOException d ? d : new DownloadIOException(kind, p, message, cause);
   }
 

@@ -129,7 +129,7 @@ final class ResumeState {
     try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
       p.store(w, "telefetch download state");
     } catch (IOException e) {
-      throw new IllegalStateException(e); // in memory
+      throw new java.io.UncheckedIOException(e); // in memory
     }
     return out.toByteArray();
   }
@@ -171,7 +171,7 @@ final class ResumeState {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new io.telefetch.mtproto.crypto.CryptoProviderException("SHA-256 is unavailable", e);
     }
   }
 }

@@ -189,7 +189,7 @@ final class TelegramPartSource implements PartSource {
         cdn = next;
         return fetchCdn(next, offset, limit, 0);
       }
-      return CompletableFuture.<TlBytes>failedFuture(new IllegalStateException("unexpected " + r.tlName()));
+      return CompletableFuture.<TlBytes>failedFuture(new io.telefetch.mtproto.rpc.ProtocolViolationException("unexpected answer " + r.tlName()));
     }).thenCompose(Function.identity());
   }
 
@@ -317,7 +317,7 @@ final class TelegramPartSource implements PartSource {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new io.telefetch.mtproto.crypto.CryptoProviderException("SHA-256 is unavailable", e);
     }
   }
 

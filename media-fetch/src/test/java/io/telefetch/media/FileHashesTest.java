@@ -141,7 +141,7 @@ class FileHashesTest {
     CompletableFuture<List<FileHash>> f = hashes.covering(2L << 20, (2L << 20) + PART, server);
     server.answerAll();
     server.answerAll();
-    assertThatThrownBy(f::get).hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("no file hash");
+    assertThatThrownBy(f::get).hasCauseInstanceOf(HashUnavailableException.class).hasMessageContaining("no file hash");
   }
 
   @Test

@@ -3,12 +3,14 @@ package io.telefetch.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.telefetch.TelefetchException;
 import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.api.Document;
 import io.telefetch.tl.api.DocumentAttributeFilename;
 import io.telefetch.tl.api.InputDocumentFileLocation;
 import io.telefetch.tl.api.InputPhotoFileLocation;
 import io.telefetch.tl.api.Message;
+import io.telefetch.tl.api.MessageEmpty;
 import io.telefetch.tl.api.MessageMediaDocument;
 import io.telefetch.tl.api.MessageMediaPhoto;
 import io.telefetch.tl.api.MessageMediaWebPage;
@@ -76,8 +78,26 @@ class MediaFilesTest {
   }
 
   @Test
+  void aMissingMessageIsNotFoundNamingPeerAndIdNotNoMedia() {
+    assertThatThrownBy(() -> MediaFiles.of(new MessageEmpty(42, new PeerChannel(777L)), null))
+        .isInstanceOf(MessageNotFoundException.class).isInstanceOf(DownloadException.class)
+        .isNotInstanceOf(NoMediaException.class)
+        .hasMessageContaining("message 42 of channel 777 not found")
+        .satisfies(e -> {
+          assertThat(((MessageNotFoundException) e).messageId()).isEqualTo(42);
+          assertThat(((MessageNotFoundException) e).peer()).isEqualTo("channel 777");
+        });
+    assertThatThrownBy(() -> MediaFiles.of(new MessageEmpty(7, null), null))
+        .isInstanceOf(MessageNotFoundException.class).hasMessageContaining("message 7 of unknown peer");
+    assertThatThrownBy(() -> MediaFiles.of(post(null), null)).isInstanceOf(NoMediaException.class)
+        .isInstanceOf(DownloadException.class).isInstanceOf(TelefetchException.class);
+  }
+
+  @Test
   void refreshWithoutARefresherFailsClearly() {
     MediaFile f = MediaFiles.document(doc(), null);
     assertThat(f.refresh()).isCompletedExceptionally();
+    assertThatThrownBy(() -> f.refresh().join()).cause().isInstanceOf(DownloadException.class)
+        .hasMessageContaining("no refresher");
   }
 }

@@ -1,12 +1,12 @@
 package io.telefetch.media.engine;
 
-import io.telefetch.TelefetchException;
+import io.telefetch.media.DownloadException;
 
 /**
  * The download made no progress for the stall timeout, again and again: parts were requested and
  * nothing came back, even after the watchdog reconnected and asked again.
  */
-public final class DownloadStalledException extends TelefetchException {
+public final class DownloadStalledException extends DownloadException {
   private static final long serialVersionUID = 1L;
   private final int stalls;
 

@@ -1,6 +1,5 @@
 package io.telefetch.mtproto.client;
 
-import io.netty.channel.EventLoopGroup;
 import io.telefetch.mtproto.crypto.RsaKeys;
 import io.telefetch.mtproto.rpc.Backoff;
 import io.telefetch.mtproto.rpc.CallOptions;
@@ -44,12 +43,13 @@ public final class ClientOptions {
   final RsaKeys rsaKeys;
   final Proxy proxy;
   final SessionStore sessionStore;
-  final EventLoopGroup eventLoopGroup;
-  final int ioThreads;
+  /** Null: the client creates its own and closes them. */
+  final ClientResources resources;
   final Executor callbackExecutor;
   final Clock clock;
   final SecureRandom random;
   final Scheduler scheduler;
+  private final Scheduler schedulerSet;
   final UpdateListener updateListener;
   final List<Interceptor> interceptors;
   final EventListener eventListener;
@@ -89,12 +89,13 @@ public final class ClientOptions {
     this.rsaKeys = b.rsaKeys != null ? b.rsaKeys : (b.testMode ? RsaKeys.test() : RsaKeys.production());
     this.proxy = b.proxy;
     this.sessionStore = b.sessionStore != null ? b.sessionStore : SessionStore.inMemory();
-    this.eventLoopGroup = b.eventLoopGroup;
-    this.ioThreads = b.ioThreads;
+    this.resources = b.resources;
     this.callbackExecutor = b.callbackExecutor;
     this.clock = b.clock;
     this.random = b.random;
-    this.scheduler = b.scheduler;
+    this.schedulerSet = b.scheduler;
+    this.scheduler = b.scheduler != null ? b.scheduler
+        : b.resources != null ? b.resources.scheduler() : Scheduler.system();
     this.updateListener = b.updateListener;
     this.interceptors = List.copyOf(b.interceptors);
     this.eventListener = b.eventListener;
@@ -149,12 +150,11 @@ public final class ClientOptions {
     b.rsaKeys = rsaKeys;
     b.proxy = proxy;
     b.sessionStore = sessionStore;
-    b.eventLoopGroup = eventLoopGroup;
-    b.ioThreads = ioThreads;
+    b.resources = resources;
     b.callbackExecutor = callbackExecutor;
     b.clock = clock;
     b.random = random;
-    b.scheduler = scheduler;
+    b.scheduler = schedulerSet;
     b.updateListener = updateListener;
     b.interceptors.addAll(interceptors);
     b.eventListener = eventListener;
@@ -260,6 +260,11 @@ public final class ClientOptions {
     return resolveTimeout;
   }
 
+  /** The shared resources the client runs on; empty when the client creates (and closes) its own. */
+  public java.util.Optional<ClientResources> resources() {
+    return java.util.Optional.ofNullable(resources);
+  }
+
   /** Never shows the api_hash. */
   @Override
   public String toString() {
@@ -287,12 +292,11 @@ public final class ClientOptions {
     private RsaKeys rsaKeys;
     private Proxy proxy;
     private SessionStore sessionStore;
-    private EventLoopGroup eventLoopGroup;
-    private int ioThreads = 2;
+    private ClientResources resources;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
-    private Scheduler scheduler = Scheduler.system();
+    private Scheduler scheduler;
     private UpdateListener updateListener;
     private final List<Interceptor> interceptors = new ArrayList<>();
     private EventListener eventListener = EventListener.NONE;
@@ -411,20 +415,12 @@ public final class ClientOptions {
     }
 
     /**
-     * The Netty event loop group for connections; the client never shuts it down. Without one the
-     * client creates its own ({@link #ioThreads} daemon threads) and shuts it down on close.
+     * Shared {@link ClientResources} (I/O threads and scheduler); the client never closes them. Without
+     * them (or with null) the client creates its own ({@link ClientResources#create()}) and closes
+     * them when it closes.
      */
-    public Builder eventLoopGroup(EventLoopGroup group) {
-      this.eventLoopGroup = group;
-      return this;
-    }
-
-    /** Threads of the client's own event loop group (default 2). */
-    public Builder ioThreads(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("ioThreads must be positive");
-      }
-      this.ioThreads = n;
+    public Builder resources(ClientResources resources) {
+      this.resources = resources;
       return this;
     }
 
@@ -445,7 +441,10 @@ public final class ClientOptions {
       return this;
     }
 
-    /** Delays (flood waits, retry backoff, QR polling); tests inject one that does not really wait. */
+    /**
+     * Delays (flood waits, retry backoff, QR polling) of this client; tests inject one that does not
+     * really wait. Default: the scheduler of the {@link #resources(ClientResources) resources}.
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

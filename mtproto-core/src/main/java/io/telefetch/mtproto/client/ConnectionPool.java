@@ -71,7 +71,7 @@ final class ConnectionPool {
     Slot slot;
     try {
       slot = acquire();
-    } catch (IllegalStateException e) {
+    } catch (ClientClosedException e) {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<R> result = slot.future.thenCompose(c -> scope.track(c.invoke(method)).whenComplete((r, e) -> {
@@ -92,7 +92,7 @@ final class ConnectionPool {
     boolean fresh = false;
     synchronized (this) {
       if (closed) {
-        throw new IllegalStateException(name + " is closed");
+        throw new ClientClosedException();
       }
       slot = null;
       for (Slot s : slots) {
@@ -220,13 +220,16 @@ final class ConnectionPool {
    */
   CompletableFuture<Void> closeAll() {
     List<Slot> all;
+    boolean shut;
     synchronized (this) {
+      shut = closed;
       all = new ArrayList<>(slots);
       slots.clear();
     }
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Slot s : all) {
-      s.future.completeExceptionally(new IllegalStateException(name + ": the client is closed"));
+      s.future.completeExceptionally(shut ? new ClientClosedException()
+          : new ConnectionClosedException(name + ": abandoned by a reconnect before it opened", null, false));
       closing.add(s.future.handle((c, e) -> c).thenCompose(c -> c == null ? CompletableFuture.completedFuture(null)
           : c.closeAsync()));
     }

@@ -95,7 +95,7 @@ final class DcState {
     boolean create = false;
     synchronized (this) {
       if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        return CompletableFuture.failedFuture(new ClientClosedException());
       }
       existing = key;
       creation = keyCreation;

@@ -22,8 +22,8 @@ final class Dcs {
   /**
    * DC {@code id}'s state.
    *
-   * @throws IllegalArgumentException when {@code id} was used before as a CDN DC and now is not, or
-   *     the other way round
+   * @throws io.telefetch.mtproto.rpc.ProtocolViolationException when {@code id} was used before as a
+   *     CDN DC and now is not, or the other way round (a server mixed them up)
    */
   DcState get(int id, boolean cdn) {
     if (id <= 0) {
@@ -31,7 +31,9 @@ final class Dcs {
     }
     DcState s = states.computeIfAbsent(id, i -> new DcState(i, cdn, options, connector, directory, session));
     if (s.cdn != cdn) {
-      throw new IllegalArgumentException("DC " + id + (s.cdn ? " is a CDN DC" : " is not a CDN DC"));
+      // a server named a main DC as a CDN DC (a CDN redirect) or the other way round
+      throw new io.telefetch.mtproto.rpc.ProtocolViolationException(
+          "DC " + id + (s.cdn ? " is a CDN DC" : " is not a CDN DC"));
     }
     return s;
   }

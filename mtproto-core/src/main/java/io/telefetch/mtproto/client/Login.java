@@ -95,7 +95,7 @@ public final class Login {
 
     /** The account's 2FA password; by default the login fails with SESSION_PASSWORD_NEEDED. */
     default CompletionStage<String> password(PasswordRequest request) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
+      return CompletableFuture.failedFuture(new LoginException(
           "the account has a 2FA password and the QR callback supplies none"));
     }
   }

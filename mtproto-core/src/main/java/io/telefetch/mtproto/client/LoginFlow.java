@@ -86,7 +86,7 @@ final class LoginFlow {
       return CompletableFuture.failedFuture(new SignUpRequiredException(phone));
     }
     if (!(a instanceof Authorization auth) || !(auth.user() instanceof User user)) {
-      return CompletableFuture.failedFuture(new IllegalStateException("unexpected login answer " + a));
+      return CompletableFuture.failedFuture(new io.telefetch.mtproto.rpc.ProtocolViolationException("unexpected login answer " + (a == null ? "null" : a.tlName())));
     }
     account.loggedIn(user);
     options.events.loggedIn(user.id(), user.bot());
@@ -102,7 +102,7 @@ final class LoginFlow {
         return authorized(s.authorization(), login.phoneNumber);
       }
       if (!(sent instanceof SentCode code)) {
-        return CompletableFuture.failedFuture(new IllegalStateException("cannot log in: " + sent.tlName()));
+        return CompletableFuture.failedFuture(new LoginException("cannot log in: the server answered " + sent.tlName()));
       }
       return askCode(login, code, 1);
     });

@@ -29,10 +29,10 @@ final class Passwords {
 
   private static Srp.Params params(Password password) {
     if (!password.hasPassword() || password.srpB() == null || password.srpId() == null) {
-      throw new IllegalStateException("the account has no 2FA password");
+      throw new LoginException("the account has no 2FA password");
     }
     if (!(password.currentAlgo() instanceof PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow algo)) {
-      throw new IllegalStateException("unsupported password KDF: " + password.currentAlgo());
+      throw new LoginException("unsupported password KDF: " + password.currentAlgo());
     }
     return Srp.Params.of(algo.salt1().toByteArray(), algo.salt2().toByteArray(), algo.g(), algo.p().toByteArray());
   }

@@ -1,9 +1,8 @@
 package io.telefetch.mtproto.client;
 
-import io.telefetch.TelefetchException;
 
 /** The phone number has no account yet ({@code auth.authorizationSignUpRequired}); Telefetch does not sign up. */
-public final class SignUpRequiredException extends TelefetchException {
+public final class SignUpRequiredException extends LoginException {
   private static final long serialVersionUID = 1L;
 
   SignUpRequiredException(String phoneNumber) {

@@ -1,8 +1,5 @@
 package io.telefetch.mtproto.client;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.CallRoute;
@@ -11,6 +8,8 @@ import io.telefetch.mtproto.rpc.FloodWaitException;
 import io.telefetch.mtproto.rpc.Interceptor;
 import io.telefetch.mtproto.rpc.InterceptorChain;
 import io.telefetch.mtproto.rpc.RpcTimeoutException;
+import io.telefetch.mtproto.rpc.ConnectionClosedException;
+import io.telefetch.mtproto.rpc.ConnectionException;
 import io.telefetch.tl.TlMethod;
 import io.telefetch.tl.TlObject;
 import io.telefetch.tl.TlObjects;
@@ -54,15 +53,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * DcClient#eventListener()}).
  *
  * <p>Thread-safe. Result futures complete on the callback executor, never on an I/O thread.
- * Close the client when done; it shuts down the event loop group only if it created it.
+ * Close the client when done; it closes its {@link ClientResources} only if it created them.
  */
 public final class TelegramClient implements AutoCloseable {
   /** How long {@link #closeAsync()} waits for connections to close before it shuts down anyway. */
   static final long CLOSE_GRACE_MILLIS = 3_000;
 
   private final ClientOptions options;
-  private final EventLoopGroup group;
-  private final boolean ownGroup;
+  private final ClientResources resources;
+  private final boolean ownResources;
   private final SessionKeeper session;
   private final Dcs dcs;
   private final Account account;
@@ -78,11 +77,13 @@ public final class TelegramClient implements AutoCloseable {
     this.session = new SessionKeeper(options.sessionStore);
     this.chain = options.interceptorChain();
     this.updates = new UpdateDispatcher(options.updateListener);
-    this.ownGroup = options.eventLoopGroup == null;
-    this.group = ownGroup ? new NioEventLoopGroup(options.ioThreads, new DefaultThreadFactory("telefetch-io", true))
-        : options.eventLoopGroup;
+    this.ownResources = options.resources == null;
+    if (!ownResources && options.resources.isClosed()) {
+      throw new IllegalArgumentException("the shared " + options.resources + " are closed");
+    }
+    this.resources = ownResources ? ClientResources.create() : options.resources;
     DcDirectory directory = new DcDirectory(options, session);
-    this.dcs = new Dcs(options, new Connector(options, group, updates), directory, session);
+    this.dcs = new Dcs(options, new Connector(options, resources.eventLoopGroup(), updates), directory, session);
     this.account = new Account(session, dcs, options.mainDc);
     Calls calls = this::call;
     Authorizations authorizations = new Authorizations(account, calls);
@@ -93,7 +94,7 @@ public final class TelegramClient implements AutoCloseable {
     if (idleMillis > 0) {
       long period = Math.max(50, Math.min(idleMillis / 2, 30_000));
       long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
-      this.reaper = group.next().scheduleAtFixedRate(() -> closeIdle(idleNanos), period, period, TimeUnit.MILLISECONDS);
+      this.reaper = resources.eventLoopGroup().next().scheduleAtFixedRate(() -> closeIdle(idleNanos), period, period, TimeUnit.MILLISECONDS);
     } else {
       this.reaper = null;
     }
@@ -175,13 +176,16 @@ public final class TelegramClient implements AutoCloseable {
    */
   public CompletableFuture<User> login(Login login) {
     if (closing.get() != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+      return CompletableFuture.failedFuture(new ClientClosedException());
     }
     return logins.login(login);
   }
 
   /** The logged-in user ({@code users.getUsers([inputUserSelf])}, cached); {@link LoggedOutException} when not logged in. */
   public CompletableFuture<User> self() {
+    if (closing.get() != null) {
+      return CompletableFuture.failedFuture(new ClientClosedException());
+    }
     CompletableFuture<User> cached = account.cachedSelf();
     if (cached != null && !cached.isCompletedExceptionally()) {
       return cached;
@@ -192,7 +196,7 @@ public final class TelegramClient implements AutoCloseable {
     CompletableFuture<User> f = invoke(new GetUsers(List.of(new InputUserSelf()))).thenApply(list -> {
       UserType u = list.isEmpty() ? null : list.get(0);
       if (!(u instanceof User user)) {
-        throw new IllegalStateException("users.getUsers returned no user for inputUserSelf");
+        throw new io.telefetch.mtproto.rpc.ProtocolViolationException("users.getUsers returned no user for inputUserSelf");
       }
       return user;
     });
@@ -227,7 +231,8 @@ public final class TelegramClient implements AutoCloseable {
 
   /**
    * Closes every connection, saves salts and clock offsets to the session store, and shuts down the
-   * event loop group if the client created it. Calls in flight fail; later calls fail at once.
+   * {@link ClientResources} if the client created them. Calls in flight and later calls fail with
+   * {@link ClientClosedException}.
    * Completes within a few seconds whatever the peers do: connections still opening are abandoned
    * and closing ones get {@value #CLOSE_GRACE_MILLIS} ms.
    */
@@ -243,14 +248,18 @@ public final class TelegramClient implements AutoCloseable {
     CompletableFuture.allOf(dcs.all().stream().map(DcState::shutdown).toArray(CompletableFuture[]::new))
         .completeOnTimeout(null, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS) // never wait on a peer
         .whenComplete((v, e) -> {
-          if (!ownGroup) {
+          if (!ownResources) {
             options.callbackExecutor.execute(() -> done.complete(null));
             return;
           }
-          group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(
-              f -> options.callbackExecutor.execute(() -> done.complete(null)));
+          resources.closeAsync().whenComplete((x, y) -> options.callbackExecutor.execute(() -> done.complete(null)));
         });
     return done;
+  }
+
+  /** The resources the client runs on: its own or the shared ones (tests). */
+  ClientResources resources() {
+    return resources;
   }
 
   /** {@link #closeAsync()} and waits for it. */
@@ -278,7 +287,11 @@ public final class TelegramClient implements AutoCloseable {
   /** {@link #call(Route, TlMethod)} with per-call options over the client's defaults. */
   <R> CompletableFuture<R> call(Route route, TlMethod<R> method, CallOptions callOptions) {
     if (closing.get() != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+      return CompletableFuture.failedFuture(new ClientClosedException());
+    }
+    if (resources.isClosed()) {
+      return CompletableFuture.failedFuture(
+          new ConnectionClosedException("the client's shared " + resources + " are closed", null, false));
     }
     CallScope scope = new CallScope();
     CallRoute where = new CallRoute(route.dcId() == 0 ? account.mainDc() : route.dcId(),
@@ -290,8 +303,8 @@ public final class TelegramClient implements AutoCloseable {
         return send(route, c, scope);
       }
     };
-    CompletableFuture<R> result = InterceptorChain.call(chain, terminal, method, where,
-        callOptions.withDefaults(options.defaultCallOptions));
+    CompletableFuture<R> result = closedWhenClosing(InterceptorChain.call(chain, terminal, method, where,
+        callOptions.withDefaults(options.defaultCallOptions)));
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         scope.cancel();
@@ -358,6 +371,31 @@ public final class TelegramClient implements AutoCloseable {
         releaseLate(x);
       }
     }
+  }
+
+  /**
+   * {@code call}, except that a connection failure after {@link #closeAsync()} started (the close
+   * broke the connection or abandoned the call) becomes a {@link ClientClosedException} with that
+   * failure as its cause, so a closed client reports one type and one message whatever the timing.
+   * Cancelling the returned future cancels {@code call}.
+   */
+  private <R> CompletableFuture<R> closedWhenClosing(CompletableFuture<R> call) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    call.whenComplete((r, e) -> {
+      if (e == null) {
+        result.complete(r);
+        return;
+      }
+      Throwable cause = Failures.unwrap(e);
+      result.completeExceptionally(closing.get() != null && cause instanceof ConnectionException
+          ? new ClientClosedException(cause) : e);
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        call.cancel(false);
+      }
+    });
+    return result;
   }
 
   private void saveKeys() {

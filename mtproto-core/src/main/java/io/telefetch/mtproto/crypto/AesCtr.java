@@ -48,7 +48,7 @@ public final class AesCtr {
       cipher = Cipher.getInstance("AES/CTR/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/CTR is unavailable", e);
+      throw new CryptoProviderException("AES/CTR is unavailable", e);
     }
   }
 
@@ -83,7 +83,7 @@ public final class AesCtr {
     try {
       cipher.update(data, offset, length, data, offset);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/CTR update failed", e);
+      throw new CryptoProviderException("AES/CTR update failed", e);
     }
   }
 
@@ -153,7 +153,7 @@ public final class AesCtr {
         }
       }
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/CTR update failed", e);
+      throw new CryptoProviderException("AES/CTR update failed", e);
     }
     dst.writerIndex(wi + len);
     src.skipBytes(len);
@@ -161,7 +161,7 @@ public final class AesCtr {
 
   private static void check(int produced, int expected) {
     if (produced != expected) {
-      throw new IllegalStateException("CTR produced " + produced + " of " + expected + " bytes");
+      throw new CryptoProviderException("CTR produced " + produced + " of " + expected + " bytes");
     }
   }
 }

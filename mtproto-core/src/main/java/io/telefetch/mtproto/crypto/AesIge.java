@@ -187,7 +187,7 @@ public final class AesIge {
         cbcEncryptor.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
             new IvParameterSpec(iv, 0, BLOCK_SIZE));
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot initialise AES/CBC", e);
+        throw new CryptoProviderException("cannot initialise AES/CBC", e);
       }
       LONGS.set(window, 0, 0L);
       LONGS.set(window, 8, 0L);
@@ -207,7 +207,7 @@ public final class AesIge {
         try {
           cbcEncryptor.update(data, start, n, data, start);
         } catch (GeneralSecurityException e) {
-          throw new IllegalStateException("AES/CBC update failed", e);
+          throw new CryptoProviderException("AES/CBC update failed", e);
         }
         // c_i = y_i ^ p_(i-1)
         for (int k = 0; k < n; k += 8) {
@@ -223,7 +223,7 @@ public final class AesIge {
       try {
         ecbDecryptor.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"));
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot initialise AES/ECB", e);
+        throw new CryptoProviderException("cannot initialise AES/ECB", e);
       }
       c0 = (long) LONGS.get(iv, 0);
       c1 = (long) LONGS.get(iv, 8);
@@ -256,7 +256,7 @@ public final class AesIge {
           c1 = x1;
         }
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("AES/ECB update failed", e);
+        throw new CryptoProviderException("AES/ECB update failed", e);
       }
       this.c0 = c0;
       this.c1 = c1;
@@ -268,7 +268,7 @@ public final class AesIge {
       try {
         return Cipher.getInstance(transformation);
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(transformation + " is unavailable", e);
+        throw new CryptoProviderException(transformation + " is unavailable", e);
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.telefetch.mtproto.crypto;
 
+import io.telefetch.mtproto.rpc.SecurityCheckException;
+
 /**
  * Thrown when data received from a peer fails a cryptographic check: a wrong message key, a bad
  * hash, an unsafe Diffie-Hellman prime or value, tampered RSA_PAD data, an unfactorable pq.
@@ -7,7 +9,7 @@ package io.telefetch.mtproto.crypto;
  * <p>The message names the check that failed but never contains secret material. The usual
  * reaction is to drop what was received, use nothing from it and close the connection.
  */
-public final class CryptoCheckException extends SecurityException {
+public final class CryptoCheckException extends SecurityCheckException {
 
   private static final long serialVersionUID = 1L;
 

@@ -121,7 +121,7 @@ public final class Hashes {
       mac.init(new SecretKeySpec(password.length == 0 ? new byte[1] : password, "HmacSHA512"));
       return mac;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA512 is unavailable", e);
+      throw new CryptoProviderException("HmacSHA512 is unavailable", e);
     }
   }
 
@@ -129,7 +129,7 @@ public final class Hashes {
     try {
       mac.doFinal(out, 0);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+      throw new CryptoProviderException("HMAC failed", e);
     }
   }
 
@@ -137,7 +137,7 @@ public final class Hashes {
     try {
       return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is unavailable", e);
+      throw new CryptoProviderException(algorithm + " is unavailable", e);
     }
   }
 }

@@ -42,7 +42,7 @@ public final class RsaPrivateKey {
       return new RsaPrivateKey((RSAPrivateCrtKey) pair.getPrivate(),
           RsaPublicKey.of(pub.getModulus(), pub.getPublicExponent()));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA key generation is unavailable", e);
+      throw new CryptoProviderException("RSA key generation is unavailable", e);
     }
   }
 
@@ -67,7 +67,7 @@ public final class RsaPrivateKey {
       cipher.init(Cipher.DECRYPT_MODE, key);
       return Bytes.toFixedBigEndian(new BigInteger(1, cipher.doFinal(ciphertext)), KEY_BITS / 8);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA decryption failed", e);
+      throw new CryptoProviderException("RSA decryption failed", e);
     }
   }
 

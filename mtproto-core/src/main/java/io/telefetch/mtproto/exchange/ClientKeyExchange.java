@@ -302,7 +302,7 @@ public final class ClientKeyExchange {
     byte[] gB = null;
     for (int attempt = 0; gB == null; attempt++) {
       if (attempt == MAX_EXPONENT_ATTEMPTS) {
-        throw new IllegalStateException("the random source yields no safe g_b");
+        throw new io.telefetch.mtproto.crypto.CryptoProviderException("the random source yields no safe g_b");
       }
       b = ExchangeCrypto.randomExponent(random);
       byte[] candidate = ExchangeCrypto.powMod(g, b, dhPrime);

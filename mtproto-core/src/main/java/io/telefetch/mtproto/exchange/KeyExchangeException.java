@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.exchange;
 
+import io.telefetch.mtproto.rpc.SecurityCheckException;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * connection. {@link #reason()} names the failed check for logs and tests; the message never
  * contains secret material.
  */
-public final class KeyExchangeException extends SecurityException {
+public final class KeyExchangeException extends SecurityCheckException {
 
   private static final long serialVersionUID = 1L;
 

@@ -282,7 +282,7 @@ public final class ServerKeyExchange {
     byte[] gA = null;
     for (int attempt = 0; gA == null; attempt++) {
       if (attempt == MAX_EXPONENT_ATTEMPTS) {
-        throw new IllegalStateException("the random source yields no safe g_a");
+        throw new io.telefetch.mtproto.crypto.CryptoProviderException("the random source yields no safe g_a");
       }
       a = ExchangeCrypto.randomExponent(random);
       byte[] candidate = ExchangeCrypto.powMod(BigInteger.valueOf(options.g()), a,

@@ -1,6 +1,5 @@
 package io.telefetch.mtproto.rpc;
 
-import io.telefetch.TelefetchException;
 
 /**
  * The connection closed (or failed a security check, or the peer sent a transport error) with a
@@ -9,7 +8,7 @@ import io.telefetch.TelefetchException;
  * server may or may not have executed it, and retrying is the caller's (or a retry interceptor's)
  * decision.
  */
-public final class ConnectionClosedException extends TelefetchException {
+public final class ConnectionClosedException extends ConnectionException {
   private static final long serialVersionUID = 1L;
 
   private final boolean requestSent;

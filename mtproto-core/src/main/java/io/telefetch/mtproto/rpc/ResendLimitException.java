@@ -1,6 +1,5 @@
 package io.telefetch.mtproto.rpc;
 
-import io.telefetch.TelefetchException;
 
 /**
  * The server rejected the same request more often than the connection's resend limit allows
@@ -8,7 +7,7 @@ import io.telefetch.TelefetchException;
  * and again): the call fails instead of being resent forever. The request was never executed as
  * far as the client can tell; a new attempt (on a new connection) is the caller's decision.
  */
-public final class ResendLimitException extends TelefetchException {
+public final class ResendLimitException extends ConnectionException {
   private static final long serialVersionUID = 1L;
 
   private final String method;

@@ -6,6 +6,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
+import io.telefetch.mtproto.rpc.ProtocolViolationException;
 import io.telefetch.mtproto.rpc.ResendLimitException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.mtproto.rpc.RpcTimeoutException;

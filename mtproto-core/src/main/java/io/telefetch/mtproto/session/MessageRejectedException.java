@@ -1,11 +1,13 @@
 package io.telefetch.mtproto.session;
 
+import io.telefetch.mtproto.rpc.SecurityCheckException;
+
 /**
  * A received message failed one of the security checks. The same type and the same action (drop
  * the message, use nothing from it, close the connection) apply to every check, so that nothing
  * observable tells the peer which check failed; {@link #reason()} exists for logs and tests only.
  */
-public final class MessageRejectedException extends SecurityException {
+public final class MessageRejectedException extends SecurityCheckException {
   private static final long serialVersionUID = 1L;
 
   /** Which check failed. */

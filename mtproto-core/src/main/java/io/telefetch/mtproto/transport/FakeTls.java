@@ -206,7 +206,7 @@ public final class FakeTls {
    */
   static byte[] checkClientHello(byte[] hello, MtProxySecret secret, long nowUnix, long maxSkewSeconds)
       throws TransportException {
-    String domain = secret.fakeTlsDomain().orElseThrow(() -> new IllegalStateException("not fake-TLS"));
+    String domain = secret.fakeTlsDomain().orElseThrow(() -> new IllegalArgumentException("not a fake-TLS secret"));
     if (hello.length < RANDOM_OFFSET + RANDOM_LENGTH + 1 || hello[5] != 1) {
       throw invalid("not a ClientHello");
     }
@@ -379,7 +379,7 @@ public final class FakeTls {
       mac.update(clientRandom);
       return mac.doFinal(zeroed);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+      throw new io.telefetch.mtproto.crypto.CryptoProviderException("HMAC-SHA256 unavailable", e);
     }
   }
 
@@ -427,7 +427,7 @@ public final class FakeTls {
       mac.init(new SecretKeySpec(Objects.requireNonNull(key), "HmacSHA256"));
       return mac.doFinal(data);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+      throw new io.telefetch.mtproto.crypto.CryptoProviderException("HMAC-SHA256 unavailable", e);
     }
   }
 }

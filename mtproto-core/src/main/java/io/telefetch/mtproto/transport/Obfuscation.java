@@ -152,7 +152,7 @@ public final class Obfuscation {
       sha256.update(secret.keyUnsafe());
       return sha256.digest();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+      throw new io.telefetch.mtproto.crypto.CryptoProviderException("SHA-256 is not available", e);
     }
   }
 

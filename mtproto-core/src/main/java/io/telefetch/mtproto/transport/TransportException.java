@@ -1,14 +1,17 @@
 package io.telefetch.mtproto.transport;
 
-import java.io.IOException;
+import io.telefetch.mtproto.rpc.ConnectionException;
 
 /**
  * A failure of the transport layer: either the peer sent a transport error code ({@link
  * Kind#PEER_ERROR}, for example -404), or the byte stream broke the transport protocol (a length
  * that is too large, negative or malformed, a bad CRC or sequence number, an unknown protocol), in
  * which case the connection is unusable and the handlers close it.
+ *
+ * <p>Unchecked, a {@link ConnectionException}: calls waiting on the connection fail with a {@code
+ * ConnectionClosedException} whose cause is this exception.
  */
-public final class TransportException extends IOException {
+public final class TransportException extends ConnectionException {
 
   private static final long serialVersionUID = 1L;
 

@@ -3,7 +3,6 @@ package io.telefetch.mtproto.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.rpc.FloodWaitInterceptor;
 import io.telefetch.mtproto.rpc.LoggingInterceptor;
@@ -90,19 +89,67 @@ class ClientUnitTest {
   }
 
   @Test
-  void closesItsOwnEventLoopGroupButNeverOneItWasGiven() throws Exception {
-    NioEventLoopGroup mine = new NioEventLoopGroup(1);
-    try {
-      TelegramClient given = TelegramClient.builder().apiId(1).apiHash("h").eventLoopGroup(mine).build();
+  void closesItsOwnResourcesButNeverSharedOnes() throws Exception {
+    try (ClientResources shared = ClientResources.builder().ioThreads(1).build()) {
+      TelegramClient given = TelegramClient.builder().apiId(1).apiHash("h").resources(shared).build();
+      assertThat(given.resources()).isSameAs(shared);
+      assertThat(given.options().resources()).containsSame(shared);
       given.close();
-      assertThat(mine.isShuttingDown()).isFalse();
+      assertThat(shared.isClosed()).isFalse();
+      TelegramClient second = TelegramClient.builder().apiId(1).apiHash("h").resources(shared).build();
+      second.close();
+      assertThat(shared.isClosed()).isFalse();
+
       TelegramClient own = TelegramClient.builder().apiId(1).apiHash("h").build();
+      ClientResources owned = own.resources();
+      assertThat(owned).isNotSameAs(shared);
+      assertThat(own.options().resources()).isEmpty();
       own.closeAsync().get(5, TimeUnit.SECONDS);
       assertThat(own.closeAsync()).isDone();
-      assertThatThrownBy(() -> own.invoke(new GetConfig()).join()).hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(owned.isClosed()).isTrue();
+      assertThat(owned.closeAsync()).isDone();
+      assertThatThrownBy(() -> own.invoke(new GetConfig()).join()).cause()
+          .isInstanceOf(ClientClosedException.class).hasMessage(ClientClosedException.MESSAGE);
       assertThat(own.toString()).contains("closed");
-    } finally {
-      mine.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  @Test
+  void sharedResourcesClosedFirstFailCallsTypedAndRefuseNewClients() throws Exception {
+    ClientResources shared = ClientResources.builder().ioThreads(1).build();
+    TelegramClient client = TelegramClient.builder().apiId(1).apiHash("h").resources(shared).build();
+    shared.closeAsync().get(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> client.invoke(new GetConfig()).join()).cause()
+        .isInstanceOf(ConnectionClosedException.class)
+        .satisfies(e -> assertThat(((ConnectionClosedException) e).requestSent()).isFalse());
+    client.close();
+    assertThatThrownBy(() -> TelegramClient.builder().apiId(1).apiHash("h").resources(shared).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void delaysUseTheResourcesSchedulerUnlessTheClientSetsItsOwn() {
+    io.telefetch.mtproto.rpc.Scheduler shared = d -> new java.util.concurrent.CompletableFuture<>();
+    io.telefetch.mtproto.rpc.Scheduler mine = d -> java.util.concurrent.CompletableFuture.completedFuture(null);
+    try (ClientResources resources = ClientResources.builder().ioThreads(1).scheduler(shared).build()) {
+      ClientOptions viaResources = TelegramClient.builder().apiId(1).apiHash("h").resources(resources).buildOptions();
+      assertThat(viaResources.scheduler).isSameAs(shared);
+      ClientOptions own = viaResources.newBuilder().scheduler(mine).buildOptions();
+      assertThat(own.scheduler).isSameAs(mine);
+      assertThat(own.newBuilder().buildOptions().scheduler).isSameAs(mine);
+      assertThat(viaResources.newBuilder().resources(null).buildOptions().scheduler)
+          .as("without resources or a scheduler: real time").isNotSameAs(shared).isNotNull();
+    }
+  }
+
+  @Test
+  void resourcesValidateTheirOptions() {
+    assertThatThrownBy(() -> ClientResources.builder().ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClientResources.builder().threadNamePrefix(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+    try (ClientResources r = ClientResources.builder().ioThreads(3).build()) {
+      assertThat(r.ioThreads()).isEqualTo(3);
+      assertThat(r.toString()).contains("3 I/O threads").doesNotContain("closed");
     }
   }
 

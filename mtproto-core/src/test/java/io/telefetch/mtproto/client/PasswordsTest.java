@@ -76,8 +76,13 @@ class PasswordsTest {
   void noPasswordOrUnknownKdfIsAClearError() {
     Password none = new Password(false, false, false, null, null, null, null, null, new PasswordKdfAlgoUnknown(),
         new SecurePasswordKdfAlgoUnknown(), TlBytes.wrap(new byte[32]), null, null);
-    assertThatThrownBy(() -> Passwords.check(none, "x", BigInteger.TWO)).hasMessageContaining("no 2FA password");
+    assertThatThrownBy(() -> Passwords.check(none, "x", BigInteger.TWO)).isInstanceOf(LoginException.class)
+        .hasMessageContaining("no 2FA password");
     assertThatThrownBy(() -> Passwords.check(password(new PasswordKdfAlgoUnknown(), SRP_B, 1L), "x", BigInteger.TWO))
-        .hasMessageContaining("unsupported password KDF");
+        .isInstanceOf(LoginException.class).hasMessageContaining("unsupported password KDF");
+    Login.QrCallback noPassword = token -> { };
+    assertThat(noPassword.password(null).toCompletableFuture()).isCompletedExceptionally();
+    assertThatThrownBy(() -> noPassword.password(null).toCompletableFuture().join()).cause()
+        .isInstanceOf(LoginException.class).hasMessageContaining("supplies none");
   }
 }

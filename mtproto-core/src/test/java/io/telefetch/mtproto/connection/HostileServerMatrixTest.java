@@ -256,7 +256,7 @@ class HostileServerMatrixTest {
           .cause().isInstanceOf(TlDecodeException.class)
           .cause().isInstanceOf(error.get().getClass());
       assertThatThrownBy(() -> other.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ConnectionClosedException.class)
-          .cause().isInstanceOf(io.telefetch.mtproto.session.ProtocolViolationException.class);
+          .cause().isInstanceOf(io.telefetch.mtproto.rpc.ProtocolViolationException.class);
       c.closeFuture().get(5, TimeUnit.SECONDS);
       assertThat(c.isOpen()).isFalse();
     }

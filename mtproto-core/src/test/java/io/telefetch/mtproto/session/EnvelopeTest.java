@@ -369,7 +369,7 @@ class EnvelopeTest {
     assertThat(new MessageRejectedException(Reason.MSG_KEY).getMessage())
         .isEqualTo(new MessageRejectedException(Reason.PADDING).getMessage())
         .isEqualTo(new MessageRejectedException(Reason.REPLAY).getMessage());
-    assertThat(new MessageRejectedException(Reason.LENGTH)).isInstanceOf(SecurityException.class);
+    assertThat(new MessageRejectedException(Reason.LENGTH)).isInstanceOf(io.telefetch.mtproto.rpc.SecurityCheckException.class).isInstanceOf(io.telefetch.TelefetchException.class);
   }
 
   // ------------------------------------------------------------------ unencrypted messages
