@@ -7,4 +7,7 @@
  * {@code ApiSamples}/{@code MtprotoSamples} build random instances of every combinator (the codec
  * interop harness's tools, in the examples module, write them out).
  */
+@NullMarked
 package io.telefetch.tl;
+
+import org.jspecify.annotations.NullMarked;
