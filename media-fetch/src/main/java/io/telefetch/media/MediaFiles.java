@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Builds {@link MediaFile}s from messages and their media. */
 public final class MediaFiles {
@@ -31,7 +32,7 @@ public final class MediaFiles {
    * @param refetch fetches the same message again (for a fresh file_reference); may be null
    * @throws NoMediaException if the message has no downloadable media
    */
-  public static MediaFile of(MessageType message, Supplier<CompletableFuture<MessageType>> refetch) {
+  public static MediaFile of(MessageType message, @Nullable Supplier<CompletableFuture<MessageType>> refetch) {
     if (!(message instanceof Message m) || m.media() == null) {
       throw new NoMediaException("message " + describe(message) + " has no media");
     }

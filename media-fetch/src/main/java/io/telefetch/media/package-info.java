@@ -4,4 +4,7 @@
  * parallel through the client's download connections — to a path (resumable), an InputStream, a
  * channel or a Flow publisher — following FILE_MIGRATE and CDN redirects and verifying SHA-256.
  */
+@NullMarked
 package io.telefetch.media;
+
+import org.jspecify.annotations.NullMarked;

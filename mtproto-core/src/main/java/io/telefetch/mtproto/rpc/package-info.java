@@ -7,4 +7,7 @@
  * io.telefetch.mtproto.rpc.SendQueueFullException}) and the interceptor chain where
  * cross-cutting behaviour lives: flood-wait sleeping, retries with backoff and jitter, logging.
  */
+@NullMarked
 package io.telefetch.mtproto.rpc;
+
+import org.jspecify.annotations.NullMarked;
