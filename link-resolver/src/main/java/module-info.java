@@ -4,8 +4,9 @@
  */
 module io.telefetch.link {
   requires transitive io.telefetch.media;
-  // previews: OkHttp fetches t.me pages, jsoup reads their OpenGraph tags
-  requires okhttp3;
+  // previews: OkHttp fetches t.me pages (a user may pass its own OkHttpClient, hence transitive),
+  // jsoup reads their OpenGraph tags
+  requires transitive okhttp3;
   requires org.jsoup;
   requires org.slf4j;
 

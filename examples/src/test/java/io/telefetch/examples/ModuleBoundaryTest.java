@@ -14,6 +14,19 @@ import java.lang.module.ModuleDescriptor.Exports;
 import java.lang.module.ModuleDescriptor.Requires;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,6 +182,170 @@ class ModuleBoundaryTest {
           .filter(r -> r.name().startsWith("io.netty") && r.modifiers().contains(Requires.Modifier.TRANSITIVE))
           .map(Requires::name).toList();
       assertThat(transitiveNetty).as(d.name()).isEqualTo(d.name().equals(TL) ? List.of("io.netty.buffer") : List.of());
+    }
+  }
+
+  /**
+   * Types of the SDK's exported API (public and protected members of public classes in exported
+   * packages of tl-api, mtproto-core, media-fetch and link-resolver) that a user on the module path
+   * could not name: Telefetch types in packages that are not exported, or third-party types other
+   * than those of a module the library requires transitively (tl-api's Netty buffers, the OkHttpClient
+   * a link-resolver user may pass in). The known ones are listed; the list may only shrink (a fix
+   * must delete its line, a new leak fails).
+   */
+  @Test
+  void exportedApiNamesOnlyExportedTypes() {
+    Map<String, ModuleDescriptor> libs = libraries();
+    Set<String> exported = new TreeSet<>();
+    for (ModuleDescriptor d : libs.values()) {
+      exported.addAll(unqualifiedExports(d));
+    }
+    Set<String> leaks = new TreeSet<>();
+    for (Class<?> anchor : List.of(TlObject.class, TelegramClient.class, MediaFetcher.class, TelegramLink.class)) {
+      ModuleDescriptor d = moduleOf(anchor);
+      for (Class<?> c : exportedClasses(anchor, unqualifiedExports(d))) {
+        for (Type t : signatureTypes(c)) {
+          collectLeaks(c, t, exported, THIRD_PARTY_API.getOrDefault(d.name(), Set.of()), leaks, new java.util.HashSet<>());
+        }
+      }
+    }
+    assertThat(leaks).containsExactlyInAnyOrder(
+        // ClientOptions and its Builder: Netty's EventLoopGroup, RSA keys, the transport config (the
+        // options and ClientResources redesign of issue 12 removes them)
+        "io.telefetch.mtproto.client.ClientOptions -> io.telefetch.mtproto.transport.ClientTransportConfig",
+        "io.telefetch.mtproto.client.ClientOptions$Builder -> io.netty.channel.EventLoopGroup",
+        "io.telefetch.mtproto.client.ClientOptions$Builder -> io.telefetch.mtproto.crypto.RsaKeys",
+        "io.telefetch.mtproto.client.ClientOptions$Builder -> io.telefetch.mtproto.transport.ClientTransportConfig",
+        // an MTProxy proxy is built from a transport-package secret
+        "io.telefetch.mtproto.client.Proxy -> io.telefetch.mtproto.transport.MtProxySecret",
+        // a custom SessionStore sees the auth key type
+        "io.telefetch.mtproto.client.SessionData$DcKey -> io.telefetch.mtproto.crypto.AuthKey");
+    // the third-party packages allowed above come from modules the library passes on to its users
+    assertThat(moduleOf(TlObject.class).requires()).anyMatch(r -> r.name().equals("io.netty.buffer")
+        && r.modifiers().contains(Requires.Modifier.TRANSITIVE));
+    assertThat(moduleOf(TelegramLink.class).requires()).anyMatch(r -> r.name().equals("okhttp3")
+        && r.modifiers().contains(Requires.Modifier.TRANSITIVE));
+  }
+
+  /** Per module: third-party packages its exported API may name (their modules are required transitively). */
+  static final Map<String, Set<String>> THIRD_PARTY_API = Map.of(
+      TL, Set.of("io.netty.buffer", "io.netty.util"),
+      LINK, Set.of("okhttp3"));
+
+  /** The public classes (nested ones included) of {@code packages}, from the location of {@code anchor}. */
+  static List<Class<?>> exportedClasses(Class<?> anchor, Set<String> packages) {
+    Path location;
+    try {
+      location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> names;
+    try (java.lang.module.ModuleReader r = ModuleFinder.of(location).findAll().iterator().next().open();
+        Stream<String> entries = r.list()) {
+      names = entries.filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class")
+              && !n.endsWith("package-info.class") && !n.startsWith("META-INF/"))
+          .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+          .filter(n -> packages.contains(n.substring(0, n.lastIndexOf('.'))))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Class<?>> classes = new java.util.ArrayList<>();
+    for (String n : names) {
+      try {
+        Class<?> c = Class.forName(n, false, anchor.getClassLoader());
+        if (isApi(c)) {
+          classes.add(c);
+        }
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return classes;
+  }
+
+  /** Public, and every enclosing class public too. */
+  static boolean isApi(Class<?> c) {
+    for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+      if (!Modifier.isPublic(k.getModifiers()) || k.isAnonymousClass() || k.isLocalClass()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The types a user of {@code c} sees: supertypes, and public/protected fields, constructors, methods. */
+  static List<Type> signatureTypes(Class<?> c) {
+    List<Type> types = new java.util.ArrayList<>();
+    if (c.getGenericSuperclass() != null) {
+      types.add(c.getGenericSuperclass());
+    }
+    types.addAll(List.of(c.getGenericInterfaces()));
+    for (Field f : c.getDeclaredFields()) {
+      if (visible(f.getModifiers())) {
+        types.add(f.getGenericType());
+      }
+    }
+    List<Executable> executables = new java.util.ArrayList<>(List.of(c.getDeclaredMethods()));
+    executables.addAll(List.<Constructor<?>>of(c.getDeclaredConstructors()));
+    for (Executable e : executables) {
+      if (!visible(e.getModifiers()) || e.isSynthetic()) {
+        continue;
+      }
+      types.addAll(List.of(e.getGenericParameterTypes()));
+      types.addAll(List.of(e.getGenericExceptionTypes()));
+      if (e instanceof Method m) {
+        types.add(m.getGenericReturnType());
+      }
+    }
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        types.add(rc.getGenericType());
+      }
+    }
+    return types;
+  }
+
+  static boolean visible(int modifiers) {
+    return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
+  }
+
+  static void collectLeaks(Class<?> owner, Type t, Set<String> exported, Set<String> thirdParty, Set<String> leaks,
+      Set<Type> seen) {
+    if (!seen.add(t)) {
+      return;
+    }
+    if (t instanceof Class<?> c) {
+      while (c.isArray()) {
+        c = c.getComponentType();
+      }
+      if (c.isPrimitive() || c.getName().startsWith("java.")) {
+        return;
+      }
+      String pkg = c.getPackageName();
+      boolean ok = exported.contains(pkg) || thirdParty.contains(pkg) || pkg.startsWith("org.jspecify.");
+      if (!ok) {
+        leaks.add(owner.getName() + " -> " + c.getName());
+      }
+    } else if (t instanceof ParameterizedType p) {
+      collectLeaks(owner, p.getRawType(), exported, thirdParty, leaks, seen);
+      for (Type a : p.getActualTypeArguments()) {
+        collectLeaks(owner, a, exported, thirdParty, leaks, seen);
+      }
+    } else if (t instanceof GenericArrayType g) {
+      collectLeaks(owner, g.getGenericComponentType(), exported, thirdParty, leaks, seen);
+    } else if (t instanceof WildcardType w) {
+      for (Type b : w.getUpperBounds()) {
+        collectLeaks(owner, b, exported, thirdParty, leaks, seen);
+      }
+      for (Type b : w.getLowerBounds()) {
+        collectLeaks(owner, b, exported, thirdParty, leaks, seen);
+      }
+    } else if (t instanceof TypeVariable<?> v) {
+      for (Type b : v.getBounds()) {
+        collectLeaks(owner, b, exported, thirdParty, leaks, seen);
+      }
     }
   }
 }
