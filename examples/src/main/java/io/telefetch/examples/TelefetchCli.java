@@ -1,6 +1,6 @@
 package io.telefetch.examples;
 
-import io.telefetch.tl.TlDecodeTool;
+import io.telefetch.examples.tl.TlDecodeTool;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

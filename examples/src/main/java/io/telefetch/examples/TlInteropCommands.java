@@ -1,7 +1,7 @@
 package io.telefetch.examples;
 
 import io.telefetch.tl.RandomValues;
-import io.telefetch.tl.TlInteropTool;
+import io.telefetch.examples.tl.TlInteropTool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;

@@ -3,7 +3,7 @@ package io.telefetch.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telefetch.tl.RandomValues;
-import io.telefetch.tl.TlInteropTool;
+import io.telefetch.examples.tl.TlInteropTool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,6 @@ package io.telefetch.media;
 import io.telefetch.media.engine.DownloadEngine;
 import io.telefetch.media.engine.PartPlan;
 import io.telefetch.media.engine.PartSink;
-import io.telefetch.media.engine.Progress;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.rpc.EventListener;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to download: a file location with its DC, size, MIME type and name, and a way to refresh
@@ -28,8 +29,8 @@ public final class MediaFile {
    * @param refresher fetches the message again and returns the file with a fresh file_reference;
    *     null if the reference cannot be refreshed
    */
-  public MediaFile(InputFileLocationType location, int dcId, long size, String mimeType, String fileName,
-      Supplier<CompletableFuture<MediaFile>> refresher) {
+  public MediaFile(InputFileLocationType location, int dcId, long size, String mimeType, @Nullable String fileName,
+      @Nullable Supplier<CompletableFuture<MediaFile>> refresher) {
     this.location = Objects.requireNonNull(location, "location");
     if (dcId <= 0) {
       throw new IllegalArgumentException("invalid DC id " + dcId);

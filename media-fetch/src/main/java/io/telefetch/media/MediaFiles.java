@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Builds {@link MediaFile}s from messages and their media. */
 public final class MediaFiles {
@@ -37,7 +38,7 @@ public final class MediaFiles {
    * @throws MessageNotFoundException if the message is {@code messageEmpty} (deleted or not visible)
    * @throws NoMediaException if the message has no downloadable media
    */
-  public static MediaFile of(MessageType message, Supplier<CompletableFuture<MessageType>> refetch) {
+  public static MediaFile of(MessageType message, @Nullable Supplier<CompletableFuture<MessageType>> refetch) {
     if (message instanceof MessageEmpty empty) {
       throw new MessageNotFoundException(peer(empty.peerId()), empty.id());
     }

@@ -7,4 +7,7 @@
  * io.telefetch.mtproto.rpc.CallOptions#SINGLE_ATTEMPT}), and it reports parts, hash mismatches,
  * retries and finished downloads to the client's {@link io.telefetch.mtproto.rpc.EventListener}.
  */
+@NullMarked
 package io.telefetch.media;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package io.telefetch.media.engine;
 
+import io.telefetch.media.Progress;
 import io.telefetch.tl.TlBytes;
 import java.nio.ByteBuffer;
 import java.time.Clock;

@@ -192,7 +192,7 @@ class DownloadFaultMatrixTest {
   }
 
   /** Calls a fault once, on the first progress event at or past {@link #STRIKE_AT}. */
-  private static Consumer<io.telefetch.media.engine.Progress> strike(Runnable fault) {
+  private static Consumer<io.telefetch.media.Progress> strike(Runnable fault) {
     AtomicBoolean done = new AtomicBoolean();
     return p -> {
       if (p.bytesDone() >= STRIKE_AT && done.compareAndSet(false, true)) {
@@ -239,7 +239,7 @@ class DownloadFaultMatrixTest {
     FetchOptions.Builder options = FetchOptions.builder().window(4, 8)
         .cdn(fault == Fault.CDN_FILE_TOKEN_INVALID)
         .scheduler(fast(sleeps::incrementAndGet)).watchdogScheduler(Scheduler.system());
-    Consumer<io.telefetch.media.engine.Progress> listener = p -> {};
+    Consumer<io.telefetch.media.Progress> listener = p -> {};
     String outcome;
     switch (fault) {
       case DROPS -> faults.closeAfterBytes(bigCell ? 20L * MIB : 3L * MIB);

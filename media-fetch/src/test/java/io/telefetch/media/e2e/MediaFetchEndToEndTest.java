@@ -7,7 +7,7 @@ import io.telefetch.media.FetchOptions;
 import io.telefetch.media.HashMismatchException;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
-import io.telefetch.media.engine.Progress;
+import io.telefetch.media.Progress;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.world.FileContent;

@@ -2,6 +2,7 @@ package io.telefetch.mtproto.client;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One access point of a data center, as {@code help.getConfig} lists it ({@code dcOption}): the
@@ -111,7 +112,7 @@ public final class DcOption {
   }
 
   /** The option's MTProxy-style secret (a copy), or null when it has none. */
-  public byte[] secret() {
+  public byte @Nullable [] secret() {
     return secret == null ? null : secret.clone();
   }
 
@@ -190,7 +191,7 @@ public final class DcOption {
     }
 
     /** The option's secret; null for none. */
-    public Builder secret(byte[] secret) {
+    public Builder secret(byte @Nullable [] secret) {
       this.secret = secret == null ? null : secret.clone();
       return this;
     }

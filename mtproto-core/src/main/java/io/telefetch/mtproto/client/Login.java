@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to log in, passed to {@link TelegramClient#login(Login)}: a bot token, a phone number with a
@@ -65,7 +66,7 @@ public final class Login {
   }
 
   /** Like {@link #qr(QrCallback)}, and also re-checks every {@code pollInterval} (null: never). */
-  public static Login qr(QrCallback callback, Duration pollInterval) {
+  public static Login qr(QrCallback callback, @Nullable Duration pollInterval) {
     return new Login(Kind.QR, null, null, null, Objects.requireNonNull(callback, "callback"), pollInterval);
   }
 
@@ -122,7 +123,7 @@ public final class Login {
    * @param hint the account's password hint, or null
    * @param attempt 1 for the first ask, more after a wrong password
    */
-  public record PasswordRequest(String hint, int attempt) {
+  public record PasswordRequest(@Nullable String hint, int attempt) {
     /** Never shows the hint (it may give the password away). */
     @Override
     public String toString() {

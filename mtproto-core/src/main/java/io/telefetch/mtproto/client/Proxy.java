@@ -2,6 +2,7 @@ package io.telefetch.mtproto.client;
 
 import io.telefetch.mtproto.transport.MtProxySecret;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the client reaches Telegram: through a SOCKS5 proxy (optionally with a username and
@@ -63,17 +64,17 @@ public final class Proxy {
   }
 
   /** The SOCKS5 username, or null. */
-  public String username() {
+  public @Nullable String username() {
     return username;
   }
 
   /** The SOCKS5 password, or null. */
-  public String password() {
+  public @Nullable String password() {
     return password;
   }
 
   /** The MTProxy secret, or null for SOCKS5. */
-  public MtProxySecret secret() {
+  public @Nullable MtProxySecret secret() {
     return secret;
   }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a client keeps between runs: the home DC, the logged-in user, per DC its auth key,
@@ -88,7 +89,7 @@ public final class SessionData {
   }
 
   /** The DC list last received from help.getConfig, or null. */
-  public DcOptions dcOptions() {
+  public @Nullable DcOptions dcOptions() {
     return dcOptions;
   }
 

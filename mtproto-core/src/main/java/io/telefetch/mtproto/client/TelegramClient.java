@@ -336,7 +336,7 @@ public final class TelegramClient implements AutoCloseable {
       });
       ScheduledFuture<?> timer;
       try {
-        timer = group.next().schedule(() -> options.callbackExecutor.execute( // never complete on an I/O thread
+        timer = resources.eventLoopGroup().next().schedule(() -> options.callbackExecutor.execute( // never complete on an I/O thread
             () -> bounded.completeExceptionally(new RpcTimeoutException(name, timeout))),
             timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException shutDown) {

@@ -13,4 +13,7 @@
  * downloader depends on. Nothing here exposes Netty types. Unless a method says otherwise,
  * parameters and results are never null.
  */
+@NullMarked
 package io.telefetch.mtproto.client;
+
+import org.jspecify.annotations.NullMarked;

@@ -13,4 +13,7 @@
  * of every retry; flood-wait sleeping, retries and logging are interceptors), and the {@link
  * io.telefetch.mtproto.rpc.EventListener} that metrics bind to.
  */
+@NullMarked
 package io.telefetch.mtproto.rpc;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON a launched cluster describes itself with: the contract for the demo and for foreign
@@ -35,17 +36,17 @@ import java.util.List;
 public record LaunchConfig(
     @JsonProperty("dcs") List<Dc> dcs,
     @JsonProperty("rsa") Rsa rsa,
-    @JsonProperty("cdn_rsa") Rsa cdnRsa,
+    @JsonProperty("cdn_rsa") @Nullable Rsa cdnRsa,
     @JsonProperty("api_id") int apiId,
     @JsonProperty("api_hash") String apiHash,
     @JsonProperty("bot_token") String botToken,
     @JsonProperty("web_base_url") String webBaseUrl,
-    @JsonProperty("mtproxy_secret") String mtproxySecret,
-    @JsonProperty("mtproxy") MtProxy mtproxy,
+    @JsonProperty("mtproxy_secret") @Nullable String mtproxySecret,
+    @JsonProperty("mtproxy") @Nullable MtProxy mtproxy,
     @JsonProperty("guest_access") boolean guestAccess,
     @JsonProperty("channels") List<Channel> channels,
-    @JsonProperty("links") List<Link> links,
-    @JsonProperty("demo_user") DemoUser demoUser) {
+    @JsonProperty("links") @Nullable List<Link> links,
+    @JsonProperty("demo_user") @Nullable DemoUser demoUser) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -167,7 +168,7 @@ public record LaunchConfig(
   public record Link(
       @JsonProperty("kind") String kind,
       @JsonProperty("link") String link,
-      @JsonProperty("url") String url,
+      @JsonProperty("url") @Nullable String url,
       @JsonProperty("account") String account,
       @JsonProperty("note") String note,
       @JsonProperty("media") List<Media> media) {

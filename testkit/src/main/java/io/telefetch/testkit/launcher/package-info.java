@@ -5,4 +5,7 @@
  * and writes its {@link io.telefetch.testkit.launcher.LaunchConfig} JSON, the contract for the demo
  * and for foreign clients (see the module README).
  */
+@NullMarked
 package io.telefetch.testkit.launcher;
+
+import org.jspecify.annotations.NullMarked;

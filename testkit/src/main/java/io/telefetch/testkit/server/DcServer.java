@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One in-process Telegram DC: a Netty TCP server on loopback that accepts every transport (and
@@ -62,7 +63,7 @@ public final class DcServer implements AutoCloseable {
    * @param proxySecret an MTProxy secret obfuscated clients use, or null
    */
   public DcServer(int id, boolean mediaOnly, boolean cdn, RsaPrivateKey rsaKey, Clock clock, SecureRandom random,
-      ApiHandler handler, MtProxySecret proxySecret) {
+      ApiHandler handler, @Nullable MtProxySecret proxySecret) {
     this(id, mediaOnly, cdn, rsaKey, clock, random, handler, proxySecret, new ConcurrentHashMap<>(), random.nextLong());
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** Records every call a DC handled (MockWebServer-style {@link #takeRequest}) and counts them per method. */
 public final class Recorder {
@@ -21,7 +22,7 @@ public final class Recorder {
   }
 
   /** The next recorded call, waiting up to {@code timeout}; null if none came. */
-  public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
+  public @Nullable RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
     return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -4,4 +4,7 @@
  * embed widget, the {@code /s/} channel preview, a 404 page, redirects for renamed channels) from
  * a {@link io.telefetch.testkit.world.World}, and serves the media those pages point to.
  */
+@NullMarked
 package io.telefetch.testkit.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the in-process Telegram knows: users and bots, channels and megagroups, their messages,
@@ -198,7 +199,7 @@ public final class World {
    *
    * @param from the creator, or null for the forum itself
    */
-  public WorldTopic topic(WorldChannel forum, String title, WorldUser from) {
+  public WorldTopic topic(WorldChannel forum, String title, @Nullable WorldUser from) {
     Objects.requireNonNull(title, "title");
     synchronized (this) {
       WorldChannel f = requireChannel(forum);

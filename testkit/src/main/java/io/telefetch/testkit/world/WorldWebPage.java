@@ -1,6 +1,7 @@
 package io.telefetch.testkit.world;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A link preview of the {@link World} ({@code webPage}): what a message shows under a URL in its
@@ -19,8 +20,8 @@ import java.util.Optional;
  * @param photo the preview photo, or null
  * @param document the attached document (a video or a file), or null
  */
-public record WorldWebPage(long id, String url, String displayUrl, String type, String siteName, String title,
-    String description, WorldPhoto photo, WorldDocument document) {
+public record WorldWebPage(long id, String url, String displayUrl, String type, @Nullable String siteName,
+    @Nullable String title, @Nullable String description, @Nullable WorldPhoto photo, @Nullable WorldDocument document) {
 
   /** The photo, when the preview has one. */
   public Optional<WorldPhoto> photoOpt() {

@@ -6,4 +6,7 @@
  * io.telefetch.testkit.world.WorldApi} answers the Telegram API from it on every DC of a {@code
  * TestCluster}.
  */
+@NullMarked
 package io.telefetch.testkit.world;
+
+import org.jspecify.annotations.NullMarked;

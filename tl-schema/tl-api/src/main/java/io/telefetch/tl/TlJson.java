@@ -1,6 +1,7 @@
 package io.telefetch.tl;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders TL values as JSON-like text: objects as {@code {"_": "name", field: value}}, byte strings
@@ -10,9 +11,9 @@ import java.util.List;
 public final class TlJson {
   private final StringBuilder sb;
   private final int maxBytes;
-  private final java.util.function.Consumer<TlBytes> bytesVisitor;
+  private final java.util.function.@Nullable Consumer<TlBytes> bytesVisitor;
 
-  private TlJson(StringBuilder sb, int maxBytes, java.util.function.Consumer<TlBytes> bytesVisitor) {
+  private TlJson(StringBuilder sb, int maxBytes, java.util.function.@Nullable Consumer<TlBytes> bytesVisitor) {
     this.sb = sb;
     this.maxBytes = maxBytes;
     this.bytesVisitor = bytesVisitor;
@@ -42,14 +43,14 @@ public final class TlJson {
   }
 
   /** Adds a field. */
-  public TlJson field(String name, Object value) {
+  public TlJson field(String name, @Nullable Object value) {
     sb.append(",\"").append(name).append("\":");
     value(value);
     return this;
   }
 
   /** Adds a field, omitted when {@code value} is null (absent optional field). */
-  public TlJson optional(String name, Object value) {
+  public TlJson optional(String name, @Nullable Object value) {
     return value == null ? this : field(name, value);
   }
 
@@ -59,7 +60,7 @@ public final class TlJson {
     return this;
   }
 
-  private void value(Object v) {
+  private void value(@Nullable Object v) {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof TlObject o) {

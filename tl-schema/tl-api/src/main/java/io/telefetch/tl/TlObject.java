@@ -26,6 +26,6 @@ public interface TlObject {
     writeBody(writer);
   }
 
-  /** Appends this value as JSON-like text (used by {@link #toString()} and the decode tool). */
+  /** Appends this value as JSON-like text (used by {@code toString()} and the decode tool). */
   void appendJson(TlJson json);
 }

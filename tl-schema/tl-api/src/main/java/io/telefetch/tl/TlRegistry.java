@@ -2,6 +2,7 @@ package io.telefetch.tl;
 
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps constructor ids to the generated code that decodes them.
@@ -25,12 +26,12 @@ public final class TlRegistry {
   }
 
   /** The decoder for {@code id}, or null when the id is unknown. */
-  public TlDeserializer deserializer(int id) {
+  public @Nullable TlDeserializer deserializer(int id) {
     return byId.get(id);
   }
 
   /** The TL name registered for {@code id}, or null. */
-  public String name(int id) {
+  public @Nullable String name(int id) {
     return names.get(id);
   }
 

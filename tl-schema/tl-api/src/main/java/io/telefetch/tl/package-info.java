@@ -4,7 +4,10 @@
  * classes generated from the schemas, and {@link io.telefetch.tl.TlRegistry} mapping ids to them.
  *
  * <p>Test data, not used by the client: {@link io.telefetch.tl.RandomValues} with the generated
- * {@code ApiSamples}/{@code MtprotoSamples} build random instances of every combinator, and {@link
- * io.telefetch.tl.TlInteropTool} exchanges serialisations with the codec interop harness.
+ * {@code ApiSamples}/{@code MtprotoSamples} build random instances of every combinator (the codec
+ * interop harness's tools, in the examples module, write them out).
  */
+@NullMarked
 package io.telefetch.tl;
+
+import org.jspecify.annotations.NullMarked;

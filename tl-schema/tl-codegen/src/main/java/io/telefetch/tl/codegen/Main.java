@@ -7,16 +7,26 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Command-line entry point run by the build: {@code Main --out DIR [--samples]
- * SCHEMA.tl=package.name:SchemaClass ...}. With {@code --samples} the random-instance classes
- * ({@code <Name>Samples}, see {@link JavaGenerator#generateSamples()}) are written to {@code DIR}
- * too. Writes only files whose content changed.
+ * Command-line entry point run by the build: {@code Main --out DIR [--samples] [--module-info
+ * TEMPLATE] SCHEMA.tl=package.name:SchemaClass ...}. With {@code --samples} the random-instance
+ * classes ({@code <Name>Samples}, see {@link JavaGenerator#generateSamples()}) are written to {@code
+ * DIR} too. With {@code --module-info} a {@code module-info.java} is written to {@code DIR} from
+ * {@code TEMPLATE}, exporting every package generated from the schemas (see {@link
+ * JavaGenerator#moduleInfo}). Writes only files whose content changed.
  */
 public final class Main {
   private Main() {}
 
+  /**
+   * Runs the generator.
+   *
+   * @param args the command line, see the class comment
+   * @throws IOException if a schema cannot be read or a file cannot be written
+   */
   public static void main(String[] args) throws IOException {
     Path out = null;
+    Path moduleTemplate = null;
+    java.util.SortedSet<String> packages = new java.util.TreeSet<>();
     boolean samples = false;
     String docBase = "https://core.telegram.org";
     int i = 0;
@@ -26,6 +36,7 @@ public final class Main {
         case "--out" -> out = Path.of(args[++i]);
         case "--samples" -> samples = true;
         case "--doc-base" -> docBase = args[++i];
+        case "--module-info" -> moduleTemplate = Path.of(args[++i]);
         default -> {
           if (out == null) {
             throw new IllegalArgumentException("--out must come before the schemas");
@@ -37,12 +48,21 @@ public final class Main {
           Path file = Path.of(spec[0]);
           TlSchema schema = TlParser.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
           JavaGenerator gen = new JavaGenerator(schema, spec[1], spec[2], file.getFileName().toString(), docBase);
-          generated += write(out, gen.generate());
+          Map<String, String> files = gen.generate();
+          packages.addAll(JavaGenerator.packages(files));
+          generated += write(out, files);
           if (samples) {
             generated += write(out, gen.generateSamples());
           }
         }
       }
+    }
+    if (moduleTemplate != null) {
+      if (out == null || packages.isEmpty()) {
+        throw new IllegalArgumentException("--module-info needs --out and at least one schema");
+      }
+      String template = Files.readString(moduleTemplate, StandardCharsets.UTF_8);
+      generated += write(out, Map.of("module-info.java", JavaGenerator.moduleInfo(template, packages)));
     }
     System.out.println("tl-codegen: " + generated + " files written");
   }

@@ -1,8 +1,8 @@
-package io.telefetch.testkit.client;
+package io.telefetch.testkit.e2e.client;
 
-import static io.telefetch.testkit.client.TestClients.await;
-import static io.telefetch.testkit.client.TestClients.count;
-import static io.telefetch.testkit.client.TestClients.failure;
+import static io.telefetch.testkit.e2e.client.TestClients.await;
+import static io.telefetch.testkit.e2e.client.TestClients.count;
+import static io.telefetch.testkit.e2e.client.TestClients.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telefetch.mtproto.client.Login;

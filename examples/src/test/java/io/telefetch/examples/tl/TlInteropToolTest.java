@@ -1,11 +1,13 @@
-package io.telefetch.tl;
+package io.telefetch.examples.tl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.telefetch.tl.TlInteropTool.Outcome;
-import io.telefetch.tl.TlInteropTool.Status;
+import io.telefetch.examples.tl.TlInteropTool.Outcome;
+import io.telefetch.examples.tl.TlInteropTool.Status;
 import io.telefetch.tl.api.ApiSchema;
+import io.telefetch.tl.RandomValues;
+import io.telefetch.tl.TlRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,4 +1,4 @@
-package io.telefetch.tl;
+package io.telefetch.examples.tl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

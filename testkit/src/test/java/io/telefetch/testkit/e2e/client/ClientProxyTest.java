@@ -1,7 +1,7 @@
-package io.telefetch.testkit.client;
+package io.telefetch.testkit.e2e.client;
 
-import static io.telefetch.testkit.client.TestClients.await;
-import static io.telefetch.testkit.client.TestClients.failure;
+import static io.telefetch.testkit.e2e.client.TestClients.await;
+import static io.telefetch.testkit.e2e.client.TestClients.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

@@ -1,8 +1,13 @@
-package io.telefetch.tl;
+package io.telefetch.examples.tl;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.telefetch.tl.TlDecodeException;
+import io.telefetch.tl.TlJson;
+import io.telefetch.tl.TlObject;
+import io.telefetch.tl.TlReader;
+import io.telefetch.tl.TlWriter;
 import java.io.PrintStream;
 import java.util.HexFormat;
 

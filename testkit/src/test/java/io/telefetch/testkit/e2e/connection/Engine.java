@@ -1,4 +1,4 @@
-package io.telefetch.testkit.engine;
+package io.telefetch.testkit.e2e.connection;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package io.telefetch.testkit.client;
+package io.telefetch.testkit.e2e.client;
 
 import io.telefetch.mtproto.client.ClientOptions;
 import io.telefetch.mtproto.client.DcOption;

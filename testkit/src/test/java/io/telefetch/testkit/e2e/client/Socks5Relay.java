@@ -1,4 +1,4 @@
-package io.telefetch.testkit.client;
+package io.telefetch.testkit.e2e.client;
 
 import java.io.DataInputStream;
 import java.io.IOException;

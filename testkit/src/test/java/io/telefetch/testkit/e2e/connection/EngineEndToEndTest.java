@@ -1,4 +1,4 @@
-package io.telefetch.testkit.engine;
+package io.telefetch.testkit.e2e.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

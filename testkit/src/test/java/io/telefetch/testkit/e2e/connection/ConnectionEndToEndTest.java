@@ -1,4 +1,4 @@
-package io.telefetch.testkit;
+package io.telefetch.testkit.e2e.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.TransportKind;
+import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.DcServer;
 import io.telefetch.tl.api.Config;
 import io.telefetch.tl.api.ConfigType;

@@ -1,7 +1,8 @@
-package io.telefetch.media.engine;
+package io.telefetch.media;
 
 /**
- * A progress event.
+ * A progress event of a download ({@link DownloadRequest#withProgress}). In the API package, not in
+ * {@code media.engine} (which is internal), so that a listener can read it.
  *
  * @param bytesDone bytes delivered in order so far
  * @param totalBytes bytes the download will deliver, or -1 if unknown

@@ -1,10 +1,15 @@
-package io.telefetch.tl;
+package io.telefetch.examples.tl;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.telefetch.tl.api.ApiSamples;
 import io.telefetch.tl.mtproto.MtprotoSamples;
+import io.telefetch.tl.RandomValues;
+import io.telefetch.tl.TlDecodeException;
+import io.telefetch.tl.TlObject;
+import io.telefetch.tl.TlReader;
+import io.telefetch.tl.TlWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
-package io.telefetch.testkit.client;
+package io.telefetch.testkit.e2e.client;
 
-import static io.telefetch.testkit.client.TestClients.await;
+import static io.telefetch.testkit.e2e.client.TestClients.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telefetch.mtproto.client.DcClient;
