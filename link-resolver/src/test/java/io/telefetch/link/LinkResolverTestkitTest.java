@@ -208,6 +208,23 @@ class LinkResolverTestkitTest {
   }
 
   @Test
+  void anInviteToAChatTheUserIsInNamesTheChat() {
+    WorldChannel secret = demo.cluster().world().channels().stream().filter(c -> c.title().equals("Telefetch private"))
+        .findFirst().orElseThrow();
+    LinkResolver fresh = LinkResolver.create(user);
+    ResolvedLink r = await(fresh.resolve("https://t.me/+" + secret.inviteHash().orElseThrow()));
+    InvitePreview preview = r.invite().orElseThrow();
+    assertThat(preview.member()).isTrue();
+    assertThat(r.peer().orElseThrow().id()).isEqualTo(secret.id());
+    assertThat(preview.title()).isEqualTo("Telefetch private");
+    assertThat(r.media()).isEmpty(); // the channel has no photo
+    // the chat is now a known peer: its /c/ link resolves without reading the dialogs again
+    long dialogs = count("messages.getDialogs");
+    assertThat(await(fresh.resolve(sample("private_post").link())).media()).hasSize(1);
+    assertThat(count("messages.getDialogs")).isEqualTo(dialogs);
+  }
+
+  @Test
   void storyAndInviteNeedAUserAccount() {
     assertThat(failure(botLinks.resolve(sample("story").link())).reason()).isEqualTo(Reason.USER_ACCOUNT_REQUIRED);
     LinkResolveException e = failure(botLinks.resolve(sample("invite").link()));
