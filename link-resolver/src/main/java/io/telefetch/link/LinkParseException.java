@@ -1,5 +1,6 @@
 package io.telefetch.link;
 
+import io.telefetch.TelefetchException;
 import java.util.Objects;
 
 /**
@@ -7,9 +8,11 @@ import java.util.Objects;
  * {@link Reason} and the position in the input (a {@code char} index into the string as given,
  * surrounding whitespace included) where the parser gave up.
  *
- * <p>The message never repeats the input: links can carry invite hashes and phone numbers.
+ * <p>The message never repeats the input: links can carry invite hashes and phone numbers. A bad link
+ * is input met at run time (it also fails {@link LinkResolver#resolve(String)}'s future), so this is
+ * a {@link TelefetchException}, not an {@code IllegalArgumentException}.
  */
-public final class LinkParseException extends IllegalArgumentException {
+public final class LinkParseException extends TelefetchException {
   private static final long serialVersionUID = 1L;
 
   /** Why an input is not a Telegram link. */

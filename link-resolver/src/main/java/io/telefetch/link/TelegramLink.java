@@ -149,9 +149,10 @@ public sealed interface TelegramLink {
       return Kind.INVITE;
     }
 
+    /** {@code t.me/+<hash>}, or {@code t.me/joinchat/<hash>} for an all-digit hash ({@code t.me/+<digits>} is a phone number). */
     @Override
     public String toUrl() {
-      return "https://t.me/+" + hash;
+      return (hash.chars().allMatch(c -> c >= '0' && c <= '9') ? "https://t.me/joinchat/" : "https://t.me/+") + hash;
     }
 
     @Override

@@ -116,6 +116,9 @@ class TelegramLinkTableTest {
     row("https://t.me/JoinChat/AbCdEf123", "invite hash=AbCdEf123");
     row("t.me/+abc", "invite hash=abc");
     row("tg://join?invite=AbCdEf", "invite hash=AbCdEf");
+    // an all-digit invite hash (found by the fuzzer): its canonical form is /joinchat/, since /+digits is a phone
+    row("t.me/joinchat/111", "invite hash=111");
+    row("tg://join?invite=2025550123", "invite hash=2025550123");
     row("https://t.me/+12025550123", "phone phone=12025550123");
     row("https://t.me/+999", "phone phone=999");
     row("tg://resolve?phone=12025550123", "phone phone=12025550123");
