@@ -170,10 +170,39 @@ public final class LinkResolver {
     } catch (RuntimeException e) {
       metadata = CompletableFuture.failedFuture(e);
     }
-    return metadata.thenApply(m -> {
+    return metadata.handle((m, e) -> {
+      if (e != null) {
+        forgetStalePeer(link, unwrap(e));
+        throw e instanceof CompletionException c ? c : new CompletionException(e);
+      }
       cache.putLink(key, m, linkTtl);
       return result(link, m, false);
     });
+  }
+
+  /**
+   * After a failure that a stale cached peer explains (its access hash no longer accepted:
+   * CHANNEL_INVALID, CHANNEL_PRIVATE), forgets the peer so that the next resolve asks again.
+   */
+  private void forgetStalePeer(TelegramLink link, Throwable e) {
+    if (!(e instanceof LinkResolveException r)
+        || (r.reason() != Reason.NOT_A_MEMBER && r.reason() != Reason.PRIVATE)) {
+      return;
+    }
+    String username = link instanceof TelegramLink.Post p ? p.username()
+        : link instanceof TelegramLink.Story s ? s.username() : link instanceof TelegramLink.Username u ? u.username()
+        : null;
+    if (username != null) {
+      cache.peer(usernameKey(username)).ifPresent(p -> cache.invalidate(channelKey(p.id())));
+      cache.invalidate(usernameKey(username));
+    }
+    if (link instanceof TelegramLink.PrivatePost p) {
+      cache.invalidate(channelKey(p.channelId()));
+    }
+  }
+
+  private static String usernameKey(String username) {
+    return "username:" + (username.startsWith("@") ? username.substring(1) : username).toLowerCase(Locale.ROOT);
   }
 
   private ResolvedLink result(TelegramLink link, LinkMetadata m, boolean fromCache) {
@@ -301,7 +330,7 @@ public final class LinkResolver {
    */
   public CompletableFuture<Peer> resolveUsername(String username) {
     String name = Objects.requireNonNull(username, "username").startsWith("@") ? username.substring(1) : username;
-    String key = "username:" + name.toLowerCase(Locale.ROOT);
+    String key = usernameKey(name);
     Optional<Peer> cached = cache.peer(key);
     if (cached.isPresent()) {
       return CompletableFuture.completedFuture(cached.get());

@@ -99,6 +99,20 @@ class LinkResolverConvenienceTest {
   }
 
   @Test
+  void aStaleCachedAccessHashIsForgottenAfterTheFailureItCauses() {
+    InMemoryMetadataCache cache = InMemoryMetadataCache.builder().build();
+    LinkResolver fresh = LinkResolver.builder(client).cache(cache).build();
+    Peer good = await(fresh.resolveUsername("convenience_demo"));
+    Peer stale = new Peer(good.type(), good.id(), good.accessHash() + 1, good.username(), good.title(), 0, 0);
+    cache.putPeer("username:convenience_demo", stale, java.time.Duration.ofHours(1));
+    String link = "https://t.me/convenience_demo/" + docPost;
+    LinkResolveException e = catchThrowableOfType(LinkResolveException.class, () -> await(fresh.resolve(link)));
+    assertThat(e.reason()).isEqualTo(Reason.NOT_A_MEMBER);
+    assertThat(cache.peer("username:convenience_demo")).isEmpty();
+    assertThat(await(fresh.resolve(link)).peer()).contains(good);
+  }
+
+  @Test
   void messagesByIdInTheOrderAskedWithEmptyForMissingOnes() {
     Peer peer = await(links.resolveUsername("convenience_demo"));
     List<MessageType> m = await(links.messages(peer, textPost, docPost, 999));
