@@ -8,6 +8,7 @@ module io.telefetch.link {
   // jsoup reads their OpenGraph tags
   requires transitive okhttp3;
   requires org.jsoup;
+  requires com.github.benmanes.caffeine; // the in-memory MetadataCache
   requires org.slf4j;
 
   exports io.telefetch.link;

@@ -1,28 +1,19 @@
 package io.telefetch.examples;
 
+import io.telefetch.link.LinkResolver;
+import io.telefetch.link.Peer;
+import io.telefetch.link.ResolvedLink;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
-import io.telefetch.media.MediaFiles;
-import io.telefetch.mtproto.client.DcOption;
-import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.testkit.TestCluster;
-import io.telefetch.testkit.server.DcServer;
 import io.telefetch.testkit.world.FileContent;
 import io.telefetch.testkit.world.World;
 import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldUser;
-import io.telefetch.tl.api.Channel;
-import io.telefetch.tl.api.InputChannel;
-import io.telefetch.tl.api.InputMessageID;
-import io.telefetch.tl.api.MessageType;
-import io.telefetch.tl.api.channels.GetMessages;
-import io.telefetch.tl.api.contacts.ResolveUsername;
-import io.telefetch.tl.api.contacts.ResolvedPeer;
-import io.telefetch.tl.api.messages.ChannelMessages;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -30,12 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -44,7 +31,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code telefetch demo}: starts an in-process Telegram (testkit: 3 DCs and a CDN), logs in as a
- * bot, resolves {@code @telefetch_demo}, downloads its files — one stored on a DC other than the
+ * bot, resolves two {@code https://t.me/telefetch_demo/N} links with {@link LinkResolver}, downloads their files — one stored on a DC other than the
  * bot's home (FILE_MIGRATE), one served through the CDN — with a progress bar, checks their
  * SHA-256 and prints the throughput.
  */
@@ -85,15 +72,7 @@ final class DemoCommand implements Callable<Integer> {
       int videoPost = world.post(channel).text("A video stored on DC 2").media(video).create().id();
       int cdnPost = world.post(channel).text("A popular video served by the CDN").media(cdnFile).create().id();
 
-      List<DcOption> options = new ArrayList<>();
-      for (DcServer dc : cluster.dcs()) {
-        if (!dc.mediaOnly() && !dc.cdn()) {
-          options.add(DcOption.of(dc.id(), dc.host(), dc.port()));
-        }
-      }
-      try (TelegramClient client = TelegramClient.builder()
-          .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-          .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1)
+      try (TelegramClient client = cluster.clientOptions()
           .downloadConnections(connections).callTimeout(Duration.ofSeconds(60))
           .build()) {
         long t0 = System.nanoTime();
@@ -101,19 +80,17 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("Logged in as @%s on DC %d (key exchange + login in %d ms)%n", bot.username().orElse("?"),
             client.mainDc(), (System.nanoTime() - t0) / 1_000_000);
 
-        ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername("telefetch_demo", null)).join();
-        Channel ch = (Channel) peer.chats().get(0);
-        InputChannel input = new InputChannel(ch.id(), ch.accessHash());
-        o.printf("Resolved @telefetch_demo: \"%s\" (id %d)%n", ch.title(), ch.id());
-
         MediaFetcher fetcher = MediaFetcher.create(client, FetchOptions.builder().window(Math.min(4, window), window).build());
         boolean allOk = true;
-        for (int[] post : new int[][] {{videoPost}, {cdnPost}}) {
-          Supplier<CompletableFuture<MessageType>> fetch = () -> client
-              .invoke(new GetMessages(input, List.of(new InputMessageID(post[0]))))
-              .thenApply(r -> ((ChannelMessages) r).messages().get(0));
-          MediaFile file = MediaFiles.of(fetch.get().join(), fetch);
-          WorldDocument doc = post[0] == videoPost ? video : cdnFile;
+        LinkResolver links = LinkResolver.create(client);
+        for (int post : new int[] {videoPost, cdnPost}) {
+          String link = "https://t.me/telefetch_demo/" + post;
+          ResolvedLink resolved = links.resolve(link).join();
+          Peer peer = resolved.peer().orElseThrow();
+          o.printf("%nResolved %s: \"%s\" (channel %d), message %d%n", link, peer.title(), peer.id(),
+              resolved.messageIds().get(0));
+          MediaFile file = resolved.media().get(0);
+          WorldDocument doc = post == videoPost ? video : cdnFile;
           allOk &= download(o, fetcher, file, doc, dir);
         }
         o.println(allOk ? "All files verified." : "VERIFICATION FAILED");
@@ -134,19 +111,19 @@ final class DemoCommand implements Callable<Integer> {
   private static boolean download(PrintStream o, MediaFetcher fetcher, MediaFile file, WorldDocument doc, Path dir)
       throws Exception {
     String name = file.fileName().orElse("file");
-    o.printf("%n%s: %d MiB on DC %d%s%n", name, file.size() / MIB, file.dcId(), doc.cdn() ? ", CDN-served" : "");
-    Path target = dir.resolve(name);
+    o.printf("%s: %d MiB on DC %d%s%n", name, file.size() / MIB, file.dcId(), doc.cdn() ? ", CDN-served" : "");
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     int[] window = {0};
+    Path target;
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(file.size())
         .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", MIB).showSpeed().setUpdateIntervalMillis(200)
         .build()) {
-      fetcher.download(file).withProgress(p -> {
+      target = fetcher.download(file).withProgress(p -> {
         bar.stepTo(p.bytesDone());
         window[0] = p.window();
         bar.setExtraMessage("window " + p.window());
-      }).toPath(target).join();
+      }).toPath(dir).join(); // a directory: the file keeps its own name
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     double cpu = (cpuNanos() - cpu0) / 1e9;

@@ -2,25 +2,14 @@ package io.telefetch.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telefetch.link.LinkResolver;
+import io.telefetch.link.Peer;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
-import io.telefetch.media.MediaFiles;
-import io.telefetch.mtproto.client.DcOption;
-import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
-import io.telefetch.mtproto.crypto.RsaKeys;
-import io.telefetch.mtproto.crypto.RsaPublicKey;
 import io.telefetch.testkit.launcher.LaunchConfig;
-import io.telefetch.tl.api.Channel;
-import io.telefetch.tl.api.InputChannel;
-import io.telefetch.tl.api.InputMessageID;
-import io.telefetch.tl.api.MessageType;
-import io.telefetch.tl.api.channels.GetMessages;
-import io.telefetch.tl.api.contacts.ResolveUsername;
-import io.telefetch.tl.api.contacts.ResolvedPeer;
-import io.telefetch.tl.api.messages.ChannelMessages;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -33,17 +22,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -150,9 +135,7 @@ final class FetchCommand implements Callable<Integer> {
     result.put("settings", settings);
 
     boolean ok = false;
-    try (TelegramClient client = TelegramClient.builder()
-        .apiId(cfg.apiId()).apiHash(cfg.apiHash())
-        .dcOptions(dcOptions(cfg)).rsaKeys(rsaKeys(cfg))
+    try (TelegramClient client = cfg.clientOptions()
         // a guest key is never exported to other DCs: start on the file's DC
         .mainDc(guest ? post.dc() : cfg.dcs().get(0).id())
         .downloadConnections(connections).callTimeout(Duration.ofSeconds(120))
@@ -161,14 +144,9 @@ final class FetchCommand implements Callable<Integer> {
       if (!guest) {
         client.login(Login.botToken(cfg.botToken())).get(timeoutSeconds, TimeUnit.SECONDS);
       }
-      ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername(ch.username(), null))
-          .get(timeoutSeconds, TimeUnit.SECONDS);
-      Channel resolved = (Channel) peer.chats().get(0);
-      InputChannel input = new InputChannel(resolved.id(), resolved.accessHash());
-      Supplier<CompletableFuture<MessageType>> fetch = () -> client
-          .invoke(new GetMessages(input, List.of(new InputMessageID(post.id()))))
-          .thenApply(m -> ((ChannelMessages) m).messages().get(0));
-      MediaFile file = MediaFiles.of(fetch.get().get(timeoutSeconds, TimeUnit.SECONDS), fetch);
+      LinkResolver links = LinkResolver.create(client);
+      Peer peer = links.resolveUsername(ch.username()).get(timeoutSeconds, TimeUnit.SECONDS);
+      MediaFile file = links.mediaFile(peer, post.id()).get(timeoutSeconds, TimeUnit.SECONDS);
       result.put("setup_s", seconds(System.nanoTime() - t0));
       if (file.size() != post.size()) {
         throw new IllegalStateException("the message's document has " + file.size() + " bytes, the JSON says " + post.size());
@@ -233,21 +211,6 @@ final class FetchCommand implements Callable<Integer> {
     }
     throw new IllegalArgumentException("@" + ch.username() + " has no post" + (id != null ? " " + id : "")
         + (name != null ? " with the file " + name : ""));
-  }
-
-  /** Every main DC and media-only option; the CDN DC is learnt from help.getCdnConfig. */
-  static DcOptions dcOptions(LaunchConfig cfg) {
-    List<DcOption> options = new ArrayList<>();
-    for (LaunchConfig.Dc dc : cfg.dcs()) {
-      if (!dc.cdn()) {
-        options.add(DcOption.builder(dc.id(), dc.host(), dc.port()).mediaOnly(dc.mediaOnly()).build());
-      }
-    }
-    return DcOptions.of(options);
-  }
-
-  static RsaKeys rsaKeys(LaunchConfig cfg) {
-    return RsaKeys.empty().add(RsaPublicKey.parsePem(cfg.rsa().publicKeyPem()));
   }
 
   private static double seconds(long nanos) {

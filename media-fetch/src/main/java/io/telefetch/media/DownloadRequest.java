@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.security.MessageDigest;
@@ -210,8 +211,14 @@ public final class DownloadRequest {
    * partial and state files are created owner-only (mode 600), so the finished file is too. A
    * disk error fails it with a {@link DownloadIOException} naming the file (the first error is
    * the cause, cleanup errors are suppressed); the partial file is closed and kept for a resume.
+   *
+   * <p>When {@code path} is an existing directory, the file is saved in it under the media's own
+   * name made safe ({@link SafeFileNames#of}: no path separators, control characters, {@code .} or
+   * {@code ..}; a name from the id and MIME type when it has none); the future completes with the
+   * path written.
    */
-  public CompletableFuture<Path> toPath(Path path) {
+  public CompletableFuture<Path> toPath(Path destination) {
+    Path path = Files.isDirectory(destination) ? destination.resolve(SafeFileNames.of(file)) : destination;
     PartPlan whole = PartPlan.of(options.partSize(), file.size(), offset, length);
     ResumeState fresh = ResumeState.fresh(file, options.partSize(), offset, whole.length());
     PartFile files;

@@ -2,6 +2,10 @@ package io.telefetch.testkit;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.telefetch.mtproto.client.ClientOptions;
+import io.telefetch.mtproto.client.DcOption;
+import io.telefetch.mtproto.client.DcOptions;
+import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.crypto.RsaKeys;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.transport.MtProxySecret;
@@ -186,6 +190,26 @@ public final class TestCluster implements AutoCloseable {
    */
   public Optional<MtProxyServer> mtProxy() {
     return Optional.ofNullable(mtProxy);
+  }
+
+  /**
+   * Client options ready for this cluster: its main DCs as the bootstrap list (media-only and CDN
+   * options come from help.getConfig), its RSA key, home DC 1 and placeholder API credentials
+   * (the world accepts any unless it was given some). Set {@code apiId}/{@code apiHash}, a session
+   * store, timeouts... on the returned builder. Available once started.
+   */
+  public ClientOptions.Builder clientOptions() {
+    if (dcs.isEmpty()) {
+      throw new IllegalStateException("not started");
+    }
+    List<DcOption> bootstrap = new ArrayList<>();
+    for (DcServer dc : dcs) {
+      if (!dc.mediaOnly() && !dc.cdn()) {
+        bootstrap.add(DcOption.of(dc.id(), dc.host(), dc.port()));
+      }
+    }
+    return TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
+        .dcOptions(DcOptions.of(bootstrap)).rsaKeys(rsaKeys()).mainDc(1);
   }
 
   /** Every server: the main DCs (ids 1..n), then the media-only options, then the CDN DC. */

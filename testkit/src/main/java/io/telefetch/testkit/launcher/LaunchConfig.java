@@ -5,6 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.telefetch.mtproto.client.ClientOptions;
+import io.telefetch.mtproto.client.DcOption;
+import io.telefetch.mtproto.client.DcOptions;
+import io.telefetch.mtproto.client.TelegramClient;
+import io.telefetch.mtproto.crypto.RsaKeys;
+import io.telefetch.mtproto.crypto.RsaPublicKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -206,6 +212,26 @@ public record LaunchConfig(
       @JsonProperty("sha256") String sha256,
       @JsonProperty("dc") int dc,
       @JsonProperty("mime_type") String mimeType) {}
+
+  /**
+   * Client options ready for the launched cluster: its {@code api_id} and {@code api_hash}, its
+   * main DCs and media-only options (the CDN DC is learnt from help.getCdnConfig), its RSA key, and
+   * home DC the first DC listed. Log in with {@link #botToken()} (or the demo user) on the built
+   * client.
+   */
+  public ClientOptions.Builder clientOptions() {
+    List<DcOption> options = new java.util.ArrayList<>();
+    for (Dc dc : dcs) {
+      if (!dc.cdn()) {
+        options.add(DcOption.builder(dc.id(), dc.host(), dc.port()).mediaOnly(dc.mediaOnly()).build());
+      }
+    }
+    if (options.isEmpty()) {
+      throw new IllegalStateException("the config lists no DC");
+    }
+    return TelegramClient.builder().apiId(apiId).apiHash(apiHash).dcOptions(DcOptions.of(options))
+        .rsaKeys(RsaKeys.empty().add(RsaPublicKey.parsePem(rsa.publicKeyPem()))).mainDc(options.get(0).id());
+  }
 
   /** The sample link of {@code kind}, if listed. */
   public java.util.Optional<Link> link(String kind) {

@@ -72,6 +72,8 @@ final class ContentApi {
       return getUsers(ctx, m);
     } else if (method instanceof ResolveUsername m) {
       return resolveUsername(ctx, m);
+    } else if (method instanceof io.telefetch.tl.api.contacts.ResolvePhone m) {
+      return resolvePhone(ctx, m);
     } else if (method instanceof GetChannels m) {
       return getChannels(ctx, m);
     } else if (method instanceof io.telefetch.tl.api.channels.GetMessages m) {
@@ -133,6 +135,21 @@ final class ContentApi {
     Object owner = world.resolve(name).orElseThrow(() -> Errors.badRequest("USERNAME_NOT_OCCUPIED"));
     TlViews views = new TlViews(world, self.id());
     return new ResolvedPeer(views.include(owner), views.chats(), views.users());
+  }
+
+  /**
+   * contacts.resolvePhone: the user with the number (t.me/+phone links); PHONE_NOT_OCCUPIED when
+   * none has it. (Telegram also hides numbers by privacy settings; every testkit number is visible.)
+   */
+  private Object resolvePhone(CallContext ctx, io.telefetch.tl.api.contacts.ResolvePhone m) {
+    WorldUser self = Errors.requireUser(ctx, world);
+    String digits = m.phone().replaceAll("[^0-9]", "");
+    if (digits.length() < 5 || digits.length() > 20) {
+      throw Errors.badRequest("PHONE_NUMBER_INVALID");
+    }
+    WorldUser user = world.userByPhone(digits).orElseThrow(() -> Errors.badRequest("PHONE_NOT_OCCUPIED"));
+    TlViews views = new TlViews(world, self.id());
+    return new ResolvedPeer(views.include(user), views.chats(), views.users());
   }
 
   private Object getChannels(CallContext ctx, GetChannels m) {
