@@ -6,7 +6,7 @@ import io.telefetch.link.LinkResolveException.Reason;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
-import io.telefetch.media.engine.Progress;
+import io.telefetch.media.Progress;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.testkit.launcher.DemoCluster;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
-import io.telefetch.media.engine.Progress;
+import io.telefetch.media.Progress;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
