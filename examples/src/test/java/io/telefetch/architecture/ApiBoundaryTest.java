@@ -64,6 +64,9 @@ class ApiBoundaryTest {
       "io.telefetch.mtproto.transport.TransportCodec.encodeError",
       // test helper: runs a task on the connection's event loop
       "io.telefetch.mtproto.connection.MtprotoConnection.onLoop",
+      // an interceptor chain's terminal asked to proceed; a non-channel peer asked for an InputChannel
+      "io.telefetch.mtproto.rpc.InterceptorChain$Link.proceed",
+      "io.telefetch.link.Peer.toInputChannel",
       // the downloader appends chunks in order by construction
       "io.telefetch.media.ResumeState.append");
 

@@ -230,7 +230,7 @@ public final class LinkResolver {
     if (link instanceof TelegramLink.Invite i) {
       return invite(i.hash());
     }
-    throw new IllegalStateException("unexpected link " + link);
+    throw new AssertionError("unexpected link " + link); // the kinds above are all that reach here
   }
 
   private LinkMetadata peerMetadata(TelegramLink.Kind kind, Peer peer) {
@@ -715,7 +715,7 @@ public final class LinkResolver {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new AssertionError(e); // every JDK has SHA-256
     }
   }
 

@@ -30,10 +30,14 @@ import java.util.function.Supplier;
 public record MediaRef(String location, long id, long accessHash, byte[] fileReference, String thumbSize, int dcId,
     long size, String mimeType, String fileName, MediaSource source) implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final java.util.Set<String> LOCATIONS = java.util.Set.of("document", "photo", "peer_photo");
 
   public MediaRef {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(source, "source");
+    if (!LOCATIONS.contains(location)) {
+      throw new IllegalArgumentException("unknown location " + location + ": one of " + LOCATIONS);
+    }
     fileReference = fileReference == null ? new byte[0] : fileReference.clone();
     thumbSize = thumbSize == null ? "" : thumbSize;
   }
@@ -76,7 +80,7 @@ public record MediaRef(String location, long id, long accessHash, byte[] fileRef
             .photoId(id).build();
         break;
       default:
-        throw new IllegalStateException("unknown location " + location);
+        throw new AssertionError(location); // the constructor admits only the cases above
     }
     return new MediaFile(l, dcId, size, mimeType, fileName, refresher);
   }
