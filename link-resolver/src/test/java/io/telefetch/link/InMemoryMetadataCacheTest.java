@@ -94,4 +94,12 @@ class InMemoryMetadataCacheTest {
     assertThat(invite.toString()).doesNotContain("SECRETHASH").doesNotContain("123456789");
     assertThat(CHANNEL.toString()).doesNotContain("-7");
   }
+
+  @Test
+  void aMediaRefOfAnUnknownLocationKindIsRejectedWhenBuilt() {
+    // a cached value from another version or a corrupted store fails where it is read, not later
+    assertThatThrownBy(() -> new MediaRef("video", 5, 6, new byte[0], "", 2, 10, "video/mp4", "a.mp4",
+        MediaSource.message(CHANNEL, 3)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown location video");
+  }
 }

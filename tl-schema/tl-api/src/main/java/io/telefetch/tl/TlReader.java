@@ -207,6 +207,12 @@ public final class TlReader {
     return TlBytes.wrap(b);
   }
 
+  /**
+   * The length prefix of the string or bytes just read (1 or 4): a long prefix may carry a length
+   * under 254 (not canonical, but TDLib's parser accepts it), and the padding follows the prefix.
+   */
+  private int lastPrefix;
+
   private int readLength() {
     need(1);
     int len = in.readUnsignedByte();
@@ -222,12 +228,12 @@ public final class TlReader {
     if (padded > in.readableBytes()) {
       throw error("string of " + len + " bytes exceeds the " + in.readableBytes() + " bytes left");
     }
+    lastPrefix = prefix;
     return len;
   }
 
   private void skipPadding(int len) {
-    int prefix = len <= 253 ? 1 : 4;
-    in.skipBytes((4 - ((prefix + len) & 3)) & 3);
+    in.skipBytes((4 - ((lastPrefix + len) & 3)) & 3);
   }
 
   public String readString() {

@@ -96,6 +96,33 @@ class CodecTest {
   }
 
   @Test
+  void aShortLengthInTheLongPrefixIsPaddedByThatPrefix() {
+    // fe 080000: 8 bytes behind a 4-byte prefix, no padding (TDLib's parser accepts it too); the
+    // padding used to follow the short form, skipped 3 bytes too many and left the buffer (fuzzer)
+    ByteBuf b = Unpooled.wrappedBuffer(HEX.parseHex("fe080000" + "6162636465666768" + "fe030000" + "78797a00"
+        + "2a000000"));
+    try {
+      TlReader r = new TlReader(b);
+      assertThat(r.readString()).isEqualTo("abcdefgh");
+      assertThat(r.readBytes().toByteArray()).isEqualTo("xyz".getBytes(StandardCharsets.US_ASCII));
+      assertThat(r.readInt()).isEqualTo(42);
+      assertThat(b.readableBytes()).isZero();
+    } finally {
+      b.release();
+    }
+  }
+
+  @Test
+  void aTruncatedGzipPackedIsADecodeError() {
+    ByteBuf b = Unpooled.wrappedBuffer(HEX.parseHex("a1cf7230fe08000000000000002b2431"));
+    try {
+      assertThatThrownBy(() -> new TlReader(b).readObject()).isInstanceOf(TlDecodeException.class);
+    } finally {
+      b.release();
+    }
+  }
+
+  @Test
   void stringsAtThe253And254Boundary() {
     String s253 = "a".repeat(253);
     String s254 = "b".repeat(254);
