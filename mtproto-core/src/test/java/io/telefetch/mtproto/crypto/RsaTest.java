@@ -79,7 +79,9 @@ class RsaTest {
     assertThat(RsaKeys.test().select(offered)).isEmpty();
 
     RsaPublicKey custom = serverKey.publicKey();
-    keys.add(custom);
+    RsaKeys more = keys.with(custom);
+    assertThat(keys.find(custom.fingerprint())).isEmpty();
+    keys = more;
     assertThat(keys.find(custom.fingerprint())).contains(custom);
     assertThat(keys.select(List.of(custom.fingerprint(), 0xd09d1d85de64fd85L))).contains(custom);
     assertThat(RsaKeys.production().find(custom.fingerprint())).isEmpty();
