@@ -9,7 +9,6 @@ import io.telefetch.mtproto.rpc.LoggingInterceptor;
 import io.telefetch.mtproto.rpc.RetryInterceptor;
 import io.telefetch.mtproto.rpc.Interceptor;
 import io.telefetch.mtproto.rpc.Scheduler;
-import io.telefetch.mtproto.transport.ClientTransportConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,7 +182,8 @@ public final class ClientOptions {
     return rsaKeys;
   }
 
-  public ClientTransportConfig transport() {
+  /** The framing and obfuscation of every connection. */
+  public Transport transport() {
     return connection.transport();
   }
 
@@ -354,9 +354,9 @@ public final class ClientOptions {
 
     /**
      * The transport (default intermediate, not obfuscated). An obfuscated configuration gets each
-     * connection's DC id in its header; one with an MTProxy secret talks to DCs that accept it.
+     * connection's DC id in its header; one with an MTProxy secret talks to DCs that accept it ({@link Transport#withMtProxySecret}).
      */
-    public Builder transport(ClientTransportConfig transport) {
+    public Builder transport(Transport transport) {
       connection.transport(transport);
       return this;
     }

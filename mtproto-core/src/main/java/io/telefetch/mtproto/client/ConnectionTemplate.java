@@ -1,7 +1,5 @@
 package io.telefetch.mtproto.client;
 
-import io.telefetch.mtproto.transport.ClientTransportConfig;
-import io.telefetch.mtproto.transport.TransportKind;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Immutable; the client's connector opens each connection from it.
  */
 public final class ConnectionTemplate {
-  private final ClientTransportConfig transport;
+  private final Transport transport;
   private final @Nullable Proxy proxy;
   private final boolean preferIpv6;
   private final Duration callTimeout;
@@ -41,7 +39,7 @@ public final class ConnectionTemplate {
         .connectTimeout(connectTimeout).pingInterval(pingInterval).zeroCopyThreshold(zeroCopyThreshold);
   }
 
-  public ClientTransportConfig transport() {
+  public Transport transport() {
     return transport;
   }
 
@@ -102,7 +100,7 @@ public final class ConnectionTemplate {
 
   /** Builds a {@link ConnectionTemplate}; every setter checks its value. */
   public static final class Builder {
-    private ClientTransportConfig transport = ClientTransportConfig.of(TransportKind.INTERMEDIATE);
+    private Transport transport = Transport.of(Transport.Framing.INTERMEDIATE);
     private @Nullable Proxy proxy;
     private boolean preferIpv6;
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -116,7 +114,7 @@ public final class ConnectionTemplate {
      * The transport (default intermediate, not obfuscated). An obfuscated configuration gets each
      * connection's DC id in its header.
      */
-    public Builder transport(ClientTransportConfig transport) {
+    public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }

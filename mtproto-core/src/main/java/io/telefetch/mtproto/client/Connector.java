@@ -91,7 +91,7 @@ final class Connector {
   }
 
   private ClientTransportConfig transport(int wireDc) {
-    ClientTransportConfig base = options.connection.transport();
+    ClientTransportConfig base = options.connection.transport().config();
     Proxy proxy = options.connection.proxy();
     if (proxy != null && options.connection.viaMtProxy()) {
       TransportKind kind = proxy.secret().paddingRequired() ? TransportKind.PADDED_INTERMEDIATE

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.telefetch.mtproto.rpc.Backoff;
 import io.telefetch.mtproto.rpc.CallOptions;
-import io.telefetch.mtproto.transport.ClientTransportConfig;
-import io.telefetch.mtproto.transport.TransportKind;
 import io.telefetch.tl.api.ApiSchema;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -46,7 +44,8 @@ class OptionValuesTest {
   @Test
   void connectionTemplateDefaultsValidatesRoundTripsAndMasksProxySecrets() {
     ConnectionTemplate d = ConnectionTemplate.builder().build();
-    assertThat(d.transport().kind()).isEqualTo(TransportKind.INTERMEDIATE);
+    assertThat(d.transport()).isEqualTo(Transport.of(Transport.Framing.INTERMEDIATE));
+    assertThat(d.transport().obfuscated()).isFalse();
     assertThat(d.proxy()).isNull();
     assertThat(d.preferIpv6()).isFalse();
     assertThat(d.callTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -54,7 +53,7 @@ class OptionValuesTest {
     assertThat(d.pingInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(d.zeroCopyThreshold()).isEqualTo(64 << 10);
 
-    ConnectionTemplate t = ConnectionTemplate.builder().transport(ClientTransportConfig.of(TransportKind.ABRIDGED))
+    ConnectionTemplate t = ConnectionTemplate.builder().transport(Transport.obfuscated(Transport.Framing.ABRIDGED))
         .proxy(Proxy.socks5("127.0.0.1", 1080, "alice", "s3cret-pw")).preferIpv6(true)
         .callTimeout(Duration.ZERO).connectTimeout(Duration.ofSeconds(3)).pingInterval(Duration.ZERO)
         .zeroCopyThreshold(1).build();
@@ -70,6 +69,24 @@ class OptionValuesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pingInterval");
     assertThatThrownBy(() -> ConnectionTemplate.builder().zeroCopyThreshold(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zeroCopyThreshold");
+  }
+
+  @Test
+  void transportValidatesAndMasksTheSecret() {
+    String secret = "dd8a96ef6e42a18c21837580cd1c91c5a8";
+    Transport t = Transport.withMtProxySecret(Transport.Framing.PADDED_INTERMEDIATE, secret);
+    assertThat(t.obfuscated()).isTrue();
+    assertThat(t.hasMtProxySecret()).isTrue();
+    assertThat(t).isEqualTo(Transport.withMtProxySecret(Transport.Framing.PADDED_INTERMEDIATE, secret));
+    assertThat(t).isNotEqualTo(Transport.obfuscated(Transport.Framing.PADDED_INTERMEDIATE));
+    assertThat(t.toString()).doesNotContain("8a96ef6e42a18c21837580cd1c91c5a8");
+    assertThat(Transport.obfuscated(Transport.Framing.ABRIDGED).obfuscated()).isTrue();
+    assertThatThrownBy(() -> Transport.obfuscated(Transport.Framing.FULL))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FULL");
+    assertThatThrownBy(() -> Transport.withMtProxySecret(Transport.Framing.INTERMEDIATE, "not a secret!"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mtProxySecret");
+    assertThatThrownBy(() -> Transport.withMtProxySecret(Transport.Framing.INTERMEDIATE, secret))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mtProxySecret");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.Proxy;
+import io.telefetch.mtproto.client.Transport;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
@@ -84,7 +85,7 @@ class ClientProxyTest {
   void mtProxySecretOnEveryDc() {
     try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(SECRET).build().start();
         TelegramClient client = TestClients.builder(cluster)
-            .transport(ClientTransportConfig.builder(TransportKind.PADDED_INTERMEDIATE).mtProxySecret(SECRET).build())
+            .transport(Transport.withMtProxySecret(Transport.Framing.PADDED_INTERMEDIATE, SECRET.toHex()))
             .build()) {
       loginAndCallTwoDcs(cluster, client);
     }
