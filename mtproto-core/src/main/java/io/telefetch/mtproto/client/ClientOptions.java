@@ -177,11 +177,6 @@ public final class ClientOptions {
     return mainDc;
   }
 
-  /** The RSA keys trusted for key creation. */
-  public RsaKeys rsaKeys() {
-    return rsaKeys;
-  }
-
   /** The framing and obfuscation of every connection. */
   public Transport transport() {
     return connection.transport();
