@@ -9,11 +9,11 @@ import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
+import io.telefetch.mtproto.client.Transport;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.rpc.FloodWaitException;
 import io.telefetch.mtproto.rpc.Scheduler;
-import io.telefetch.mtproto.transport.ClientTransportConfig;
 import io.telefetch.mtproto.transport.TransportKind;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.DcServer;
@@ -159,7 +159,8 @@ class DownloadFaultMatrixTest {
       }
       TelegramClient c = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
           .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1).downloadConnections(2)
-          .transport(ClientTransportConfig.builder(kind).obfuscated(obfuscated).build())
+          .transport(obfuscated ? Transport.obfuscated(Transport.Framing.valueOf(kind.name()))
+              : Transport.of(Transport.Framing.valueOf(kind.name())))
           .callTimeout(Duration.ofSeconds(20)).connectTimeout(Duration.ofSeconds(5))
           .retries(2, Duration.ofMillis(20), Duration.ofMillis(200))
           .floodWait(Duration.ofSeconds(60), 3) // a user's default: parts opt out of it per call

@@ -9,9 +9,6 @@ import io.telefetch.mtproto.rpc.LoggingInterceptor;
 import io.telefetch.mtproto.rpc.RetryInterceptor;
 import io.telefetch.mtproto.rpc.Interceptor;
 import io.telefetch.mtproto.rpc.Scheduler;
-import io.telefetch.mtproto.transport.ClientTransportConfig;
-import io.telefetch.mtproto.transport.TransportKind;
-import io.telefetch.tl.api.ApiSchema;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,74 +17,47 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable options of a {@link TelegramClient}. Start from {@link TelegramClient#builder()}
  * (or {@link #newBuilder()} for a variant); {@link Builder#build()} creates the client.
  */
 public final class ClientOptions {
-  final int apiId;
-  final String apiHash;
-  final String deviceModel;
-  final String systemVersion;
-  final String appVersion;
-  final String systemLangCode;
-  final String langPack;
-  final String langCode;
-  final int layer;
+  final AppIdentity identity;
+  final ConnectionTemplate connection;
+  final RetryPolicy retry;
+  final PoolOptions pool;
   final DcOptions dcOptions;
   final boolean testMode;
   final int mainDc;
-  final boolean preferIpv6;
-  final ClientTransportConfig transport;
   final RsaKeys rsaKeys;
-  final Proxy proxy;
   final SessionStore sessionStore;
   /** Null: the client creates its own and closes them. */
-  final ClientResources resources;
+  final @Nullable ClientResources resources;
   final Executor callbackExecutor;
   final Clock clock;
   final SecureRandom random;
   final Scheduler scheduler;
-  private final Scheduler schedulerSet;
-  final UpdateListener updateListener;
+  private final @Nullable Scheduler schedulerSet;
+  final @Nullable UpdateListener updateListener;
   final List<Interceptor> interceptors;
   final EventListener eventListener;
   /** {@link #eventListener} behind a guard: what the client and the downloader call. */
   final EventListener events;
   final CallOptions defaultCallOptions;
-  final Duration floodWaitThreshold;
-  final int maxFloodWaits;
-  final int maxRetries;
-  final Duration retryBaseDelay;
-  final Duration retryMaxDelay;
   final boolean logging;
-  final int mainConnections;
-  final int downloadConnections;
-  final Duration idleTimeout;
-  final Duration callTimeout;
-  final Duration connectTimeout;
   final Duration resolveTimeout;
-  final Duration pingInterval;
-  final int zeroCopyThreshold;
 
   private ClientOptions(Builder b) {
-    this.apiId = b.apiId;
-    this.apiHash = b.apiHash;
-    this.deviceModel = b.deviceModel;
-    this.systemVersion = b.systemVersion;
-    this.appVersion = b.appVersion;
-    this.systemLangCode = b.systemLangCode;
-    this.langPack = b.langPack;
-    this.langCode = b.langCode;
-    this.layer = b.layer;
+    this.identity = b.identity.build();
+    this.connection = b.connection.build();
+    this.retry = b.retry.build();
+    this.pool = b.pool.build();
     this.dcOptions = b.dcOptions;
     this.testMode = b.testMode;
     this.mainDc = b.mainDc != 0 ? b.mainDc : defaultMainDc(b.dcOptions);
-    this.preferIpv6 = b.preferIpv6;
-    this.transport = b.transport;
     this.rsaKeys = b.rsaKeys != null ? b.rsaKeys : (b.testMode ? RsaKeys.test() : RsaKeys.production());
-    this.proxy = b.proxy;
     this.sessionStore = b.sessionStore != null ? b.sessionStore : SessionStore.inMemory();
     this.resources = b.resources;
     this.callbackExecutor = b.callbackExecutor;
@@ -100,24 +70,11 @@ public final class ClientOptions {
     this.interceptors = List.copyOf(b.interceptors);
     this.eventListener = b.eventListener;
     this.events = EventListener.guarded(b.eventListener);
-    this.floodWaitThreshold = b.floodWaitThreshold;
-    this.maxFloodWaits = b.maxFloodWaits;
-    this.maxRetries = b.maxRetries;
-    this.retryBaseDelay = b.retryBaseDelay;
-    this.retryMaxDelay = b.retryMaxDelay;
     this.logging = b.logging;
-    this.mainConnections = b.mainConnections;
-    this.downloadConnections = b.downloadConnections;
-    this.idleTimeout = b.idleTimeout;
-    this.callTimeout = b.callTimeout;
-    this.connectTimeout = b.connectTimeout;
     this.resolveTimeout = b.resolveTimeout;
-    this.pingInterval = b.pingInterval;
-    this.zeroCopyThreshold = b.zeroCopyThreshold;
-    CallOptions.Builder defaults = CallOptions.builder().floodWait(floodWaitThreshold, Math.max(0, maxFloodWaits))
-        .maxRetries(Math.max(0, maxRetries));
-    if (callTimeout.compareTo(Duration.ZERO) > 0) {
-      defaults.timeout(callTimeout);
+    CallOptions.Builder defaults = retry.callDefaults();
+    if (connection.callTimeout().compareTo(Duration.ZERO) > 0) {
+      defaults.timeout(connection.callTimeout());
     }
     this.defaultCallOptions = defaults.build();
   }
@@ -133,22 +90,14 @@ public final class ClientOptions {
   /** A builder holding these options. */
   public Builder newBuilder() {
     Builder b = new Builder();
-    b.apiId = apiId;
-    b.apiHash = apiHash;
-    b.deviceModel = deviceModel;
-    b.systemVersion = systemVersion;
-    b.appVersion = appVersion;
-    b.systemLangCode = systemLangCode;
-    b.langPack = langPack;
-    b.langCode = langCode;
-    b.layer = layer;
+    b.identity = identity.newBuilder();
+    b.connection = connection.newBuilder();
+    b.retry = retry.newBuilder();
+    b.pool = pool.newBuilder();
     b.dcOptions = dcOptions;
     b.testMode = testMode;
     b.mainDc = mainDc;
-    b.preferIpv6 = preferIpv6;
-    b.transport = transport;
     b.rsaKeys = rsaKeys;
-    b.proxy = proxy;
     b.sessionStore = sessionStore;
     b.resources = resources;
     b.callbackExecutor = callbackExecutor;
@@ -158,20 +107,8 @@ public final class ClientOptions {
     b.updateListener = updateListener;
     b.interceptors.addAll(interceptors);
     b.eventListener = eventListener;
-    b.floodWaitThreshold = floodWaitThreshold;
-    b.maxFloodWaits = maxFloodWaits;
-    b.maxRetries = maxRetries;
-    b.retryBaseDelay = retryBaseDelay;
-    b.retryMaxDelay = retryMaxDelay;
     b.logging = logging;
-    b.mainConnections = mainConnections;
-    b.downloadConnections = downloadConnections;
-    b.idleTimeout = idleTimeout;
-    b.callTimeout = callTimeout;
-    b.connectTimeout = connectTimeout;
     b.resolveTimeout = resolveTimeout;
-    b.pingInterval = pingInterval;
-    b.zeroCopyThreshold = zeroCopyThreshold;
     return b;
   }
 
@@ -185,9 +122,8 @@ public final class ClientOptions {
     if (logging) {
       chain.add(new LoggingInterceptor());
     }
-    chain.add(new FloodWaitInterceptor(floodWaitThreshold, maxFloodWaits, scheduler, events));
-    chain.add(new RetryInterceptor(Math.max(0, maxRetries), Backoff.exponential(retryBaseDelay, retryMaxDelay), random,
-        scheduler, events));
+    chain.add(new FloodWaitInterceptor(retry.floodWaitThreshold(), retry.maxFloodWaits(), scheduler, events));
+    chain.add(new RetryInterceptor(retry.maxRetries(), retry.backoff(), random, scheduler, events));
     return chain;
   }
 
@@ -204,8 +140,28 @@ public final class ClientOptions {
     return eventListener;
   }
 
+  /** Who the client says it is (api_id, api_hash, device, languages, layer). */
+  public AppIdentity identity() {
+    return identity;
+  }
+
+  /** What every connection shares: transport, proxy, timeouts, pings. */
+  public ConnectionTemplate connection() {
+    return connection;
+  }
+
+  /** Flood-wait sleeping and retries. */
+  public RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /** Connections per DC and purpose, idle closing. */
+  public PoolOptions pool() {
+    return pool;
+  }
+
   public int apiId() {
-    return apiId;
+    return identity.apiId();
   }
 
   public DcOptions dcOptions() {
@@ -221,13 +177,14 @@ public final class ClientOptions {
     return mainDc;
   }
 
-  public ClientTransportConfig transport() {
-    return transport;
+  /** The framing and obfuscation of every connection. */
+  public Transport transport() {
+    return connection.transport();
   }
 
   /** The proxy, or null for direct connections. */
-  public Proxy proxy() {
-    return proxy;
+  public @Nullable Proxy proxy() {
+    return connection.proxy();
   }
 
   public SessionStore sessionStore() {
@@ -235,24 +192,24 @@ public final class ClientOptions {
   }
 
   public int mainConnections() {
-    return mainConnections;
+    return pool.mainConnections();
   }
 
   public int downloadConnections() {
-    return downloadConnections;
+    return pool.downloadConnections();
   }
 
   public Duration idleTimeout() {
-    return idleTimeout;
+    return pool.idleTimeout();
   }
 
   public Duration callTimeout() {
-    return callTimeout;
+    return connection.callTimeout();
   }
 
   /** How long opening one connection may take (TCP, proxy and key exchange). */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return connection.connectTimeout();
   }
 
   /** How long the client waits for {@code help.getConfig} when it needs an address it does not have. */
@@ -265,89 +222,92 @@ public final class ClientOptions {
     return java.util.Optional.ofNullable(resources);
   }
 
-  /** Never shows the api_hash. */
+  /** Never shows the api_hash or a proxy password. */
   @Override
   public String toString() {
-    return "ClientOptions[apiId=" + apiId + ", layer=" + layer + ", " + (testMode ? "test, " : "") + "mainDc=" + mainDc
-        + ", " + transport + (proxy != null ? ", " + proxy : "") + ", " + sessionStore + ", pools " + mainConnections
-        + "+" + downloadConnections + "]";
+    return "ClientOptions[" + identity + ", " + (testMode ? "test, " : "") + "mainDc=" + mainDc + ", " + connection
+        + ", " + retry + ", " + pool + ", " + sessionStore + "]";
   }
 
-  /** Builds {@link ClientOptions} and the {@link TelegramClient} with them. */
+  /**
+   * Builds {@link ClientOptions} and the {@link TelegramClient} with them. The options are made of
+   * values ({@link AppIdentity}, {@link ConnectionTemplate}, {@link RetryPolicy}, {@link
+   * PoolOptions}) set whole or through the convenience setters, which change one field of one.
+   */
   public static final class Builder {
-    private int apiId;
-    private String apiHash;
-    private String deviceModel = System.getProperty("os.arch", "unknown") + " Java";
-    private String systemVersion = System.getProperty("os.name", "unknown") + " " + System.getProperty("os.version", "");
-    private String appVersion = "Telefetch 0.1.0";
-    private String systemLangCode = "en";
-    private String langPack = "";
-    private String langCode = "en";
-    private int layer = ApiSchema.LAYER;
+    private AppIdentity.Builder identity = AppIdentity.builder();
+    private ConnectionTemplate.Builder connection = ConnectionTemplate.builder();
+    private RetryPolicy.Builder retry = RetryPolicy.builder();
+    private PoolOptions.Builder pool = PoolOptions.builder();
     private DcOptions dcOptions = DcOptions.production();
     private boolean testMode;
     private int mainDc;
-    private boolean preferIpv6;
-    private ClientTransportConfig transport = ClientTransportConfig.of(TransportKind.INTERMEDIATE);
-    private RsaKeys rsaKeys;
-    private Proxy proxy;
-    private SessionStore sessionStore;
-    private ClientResources resources;
+    private @Nullable RsaKeys rsaKeys;
+    private @Nullable SessionStore sessionStore;
+    private @Nullable ClientResources resources;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
-    private Scheduler scheduler;
-    private UpdateListener updateListener;
+    private @Nullable Scheduler scheduler;
+    private @Nullable UpdateListener updateListener;
     private final List<Interceptor> interceptors = new ArrayList<>();
     private EventListener eventListener = EventListener.NONE;
-    private Duration floodWaitThreshold = Duration.ofSeconds(60);
-    private int maxFloodWaits = 3;
-    private int maxRetries = 3;
-    private Duration retryBaseDelay = Duration.ofMillis(200);
-    private Duration retryMaxDelay = Duration.ofSeconds(10);
     private boolean logging = true;
-    private int mainConnections = 1;
-    private int downloadConnections = 4;
-    private Duration idleTimeout = Duration.ofMinutes(5);
-    private Duration callTimeout = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration resolveTimeout = Duration.ofSeconds(30);
-    private Duration pingInterval = Duration.ofSeconds(60);
-    private int zeroCopyThreshold = 64 << 10;
 
     Builder() {}
 
+    /** The whole app identity (replaces api_id, api_hash, device and language information, layer). */
+    public Builder identity(AppIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity").newBuilder();
+      return this;
+    }
+
+    /** The whole connection template (replaces transport, proxy, IPv6 preference, timeouts, pings). */
+    public Builder connection(ConnectionTemplate connection) {
+      this.connection = Objects.requireNonNull(connection, "connection").newBuilder();
+      return this;
+    }
+
+    /** The whole retry policy (replaces the flood-wait and retry settings). */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "policy").newBuilder();
+      return this;
+    }
+
+    /** The whole pool options (replaces the connection counts and idle timeout). */
+    public Builder pool(PoolOptions pool) {
+      this.pool = Objects.requireNonNull(pool, "pool").newBuilder();
+      return this;
+    }
+
     /** The app's api_id from my.telegram.org. Required. */
     public Builder apiId(int apiId) {
-      this.apiId = apiId;
+      identity.apiId(apiId);
       return this;
     }
 
     /** The app's api_hash from my.telegram.org. Required. */
     public Builder apiHash(String apiHash) {
-      this.apiHash = Objects.requireNonNull(apiHash, "apiHash");
+      identity.apiHash(apiHash);
       return this;
     }
 
     /** Device and app information sent in initConnection. */
     public Builder deviceInfo(String deviceModel, String systemVersion, String appVersion) {
-      this.deviceModel = Objects.requireNonNull(deviceModel);
-      this.systemVersion = Objects.requireNonNull(systemVersion);
-      this.appVersion = Objects.requireNonNull(appVersion);
+      identity.deviceInfo(deviceModel, systemVersion, appVersion);
       return this;
     }
 
     /** Language information sent in initConnection (defaults "en", "", "en"). */
     public Builder langInfo(String systemLangCode, String langPack, String langCode) {
-      this.systemLangCode = Objects.requireNonNull(systemLangCode);
-      this.langPack = Objects.requireNonNull(langPack);
-      this.langCode = Objects.requireNonNull(langCode);
+      identity.langInfo(systemLangCode, langPack, langCode);
       return this;
     }
 
     /** The API layer sent in invokeWithLayer (default: the generated schema's). */
     public Builder layer(int layer) {
-      this.layer = layer;
+      identity.layer(layer);
       return this;
     }
 
@@ -383,16 +343,16 @@ public final class ClientOptions {
 
     /** Prefer IPv6 addresses when the DC list has them (default false). */
     public Builder preferIpv6(boolean preferIpv6) {
-      this.preferIpv6 = preferIpv6;
+      connection.preferIpv6(preferIpv6);
       return this;
     }
 
     /**
      * The transport (default intermediate, not obfuscated). An obfuscated configuration gets each
-     * connection's DC id in its header; one with an MTProxy secret talks to DCs that accept it.
+     * connection's DC id in its header; one with an MTProxy secret talks to DCs that accept it ({@link Transport#withMtProxySecret}).
      */
-    public Builder transport(ClientTransportConfig transport) {
-      this.transport = Objects.requireNonNull(transport, "transport");
+    public Builder transport(Transport transport) {
+      connection.transport(transport);
       return this;
     }
 
@@ -403,8 +363,8 @@ public final class ClientOptions {
     }
 
     /** A SOCKS5 proxy or MTProxy for every connection; null for direct connections. */
-    public Builder proxy(Proxy proxy) {
-      this.proxy = proxy;
+    public Builder proxy(@Nullable Proxy proxy) {
+      connection.proxy(proxy);
       return this;
     }
 
@@ -419,7 +379,7 @@ public final class ClientOptions {
      * them (or with null) the client creates its own ({@link ClientResources#create()}) and closes
      * them when it closes.
      */
-    public Builder resources(ClientResources resources) {
+    public Builder resources(@Nullable ClientResources resources) {
       this.resources = resources;
       return this;
     }
@@ -451,7 +411,7 @@ public final class ClientOptions {
     }
 
     /** Receives pushed updates; null ignores them. */
-    public Builder updateListener(UpdateListener listener) {
+    public Builder updateListener(@Nullable UpdateListener listener) {
       this.updateListener = listener;
       return this;
     }
@@ -480,9 +440,11 @@ public final class ClientOptions {
       Objects.requireNonNull(defaults, "defaults");
       defaults.timeout().ifPresent(this::callTimeout);
       if (defaults.floodWaitThreshold().isPresent() || defaults.maxFloodWaits().isPresent()) {
-        floodWait(defaults.floodWaitThreshold().orElse(floodWaitThreshold), defaults.maxFloodWaits().orElse(maxFloodWaits));
+        RetryPolicy now = retry.build();
+        retry.floodWait(defaults.floodWaitThreshold().orElse(now.floodWaitThreshold()),
+            defaults.maxFloodWaits().orElse(now.maxFloodWaits()));
       }
-      defaults.maxRetries().ifPresent(n -> this.maxRetries = n);
+      defaults.maxRetries().ifPresent(retry::maxRetries);
       return this;
     }
 
@@ -495,26 +457,20 @@ public final class ClientOptions {
      * FloodWaitInterceptor#MAX_THRESHOLD}.
      */
     public Builder floodWait(Duration threshold, int maxWaits) {
-      Objects.requireNonNull(threshold, "threshold");
-      if (threshold.isNegative() || threshold.compareTo(FloodWaitInterceptor.MAX_THRESHOLD) > 0 || maxWaits < 0) {
-        throw new IllegalArgumentException("flood wait threshold must be within 0.." + FloodWaitInterceptor.MAX_THRESHOLD
-            + " and maxWaits not negative");
-      }
-      this.floodWaitThreshold = threshold;
-      this.maxFloodWaits = maxWaits;
+      retry.floodWait(threshold, maxWaits);
       return this;
     }
 
     /**
      * Retries of 500-class and negative errors with exponential backoff and full jitter ({@link
-     * Backoff}); {@code maxRetries} 0 disables them (default 3, 200 ms to 10 s). The count is the
-     * default retry budget of a call ({@link #defaultCallOptions}); a call's own {@link CallOptions}
-     * may change it (the downloader sends parts with none).
+     * Backoff}); {@code maxRetries} 0 (or less) disables them (default 3, 200 ms to 10 s). The count
+     * is the default retry budget of a call ({@link #defaultCallOptions}); a call's own {@link
+     * CallOptions} may change it (the downloader sends parts with none).
      */
     public Builder retries(int maxRetries, Duration baseDelay, Duration maxDelay) {
-      this.maxRetries = maxRetries;
-      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
-      this.retryMaxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+      Objects.requireNonNull(baseDelay, "baseDelay");
+      Objects.requireNonNull(maxDelay, "maxDelay");
+      retry.maxRetries(Math.max(0, maxRetries)).backoff(Backoff.exponential(baseDelay, maxDelay));
       return this;
     }
 
@@ -526,31 +482,25 @@ public final class ClientOptions {
 
     /** Connections per DC for ordinary calls (default 1). */
     public Builder mainConnections(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("at least one connection");
-      }
-      this.mainConnections = n;
+      pool.mainConnections(n);
       return this;
     }
 
     /** Connections per DC for file transfer (default 4). */
     public Builder downloadConnections(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("at least one connection");
-      }
-      this.downloadConnections = n;
+      pool.downloadConnections(n);
       return this;
     }
 
     /** Connections without a call for this long are closed (default 5 minutes); zero keeps them. */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+      pool.idleTimeout(timeout);
       return this;
     }
 
     /** How long a call waits for its answer (default 30 s). */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+      connection.callTimeout(timeout);
       return this;
     }
 
@@ -560,7 +510,7 @@ public final class ClientOptions {
      * calls waiting for it.
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      connection.connectTimeout(timeout);
       return this;
     }
 
@@ -570,21 +520,17 @@ public final class ClientOptions {
      * unknown then fails with {@link UnknownDcException}.
      */
     public Builder resolveTimeout(Duration timeout) {
-      this.resolveTimeout = positive(timeout, "resolveTimeout");
-      return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
+      Objects.requireNonNull(timeout, "resolveTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("resolveTimeout must be positive");
       }
-      return d;
+      this.resolveTimeout = timeout;
+      return this;
     }
 
     /** Keep-alive ping interval per connection (default 60 s); zero disables pings. */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = Objects.requireNonNull(interval, "interval");
+      connection.pingInterval(interval);
       return this;
     }
 
@@ -595,10 +541,7 @@ public final class ClientOptions {
      * always-heap copies. Ordinary calls always get heap copies.
      */
     public Builder zeroCopyThreshold(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("zeroCopyThreshold must be positive");
-      }
-      this.zeroCopyThreshold = bytes;
+      connection.zeroCopyThreshold(bytes);
       return this;
     }
 
@@ -606,9 +549,10 @@ public final class ClientOptions {
      * The options.
      *
      * @throws IllegalStateException when api_id or api_hash is missing
+     * @throws IllegalArgumentException when the identity is invalid (naming the field)
      */
     public ClientOptions buildOptions() {
-      if (apiId == 0 || apiHash == null) {
+      if (!identity.complete()) {
         throw new IllegalStateException("apiId and apiHash are required");
       }
       return new ClientOptions(this);

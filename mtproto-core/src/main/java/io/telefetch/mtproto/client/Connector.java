@@ -39,6 +39,7 @@ final class Connector {
   CompletableFuture<MtprotoConnection> connect(int dcId, Purpose purpose, DcOption address, boolean cdn,
       RsaKeys rsaKeys, SessionData.DcKey key) {
     int wireDc = wireDcId(dcId, address, cdn);
+    ConnectionTemplate t = options.connection;
     ConnectionOptions.Builder b = ConnectionOptions.builder(target(address))
         .transport(transport(wireDc))
         .dcId(wireDc)
@@ -47,10 +48,10 @@ final class Connector {
         .random(options.random)
         .eventLoopGroup(group)
         .callbackExecutor(options.callbackExecutor)
-        .callTimeout(options.callTimeout)
-        .connectTimeout(options.connectTimeout)
-        .pingInterval(options.pingInterval)
-        .zeroCopyThreshold(purpose == Purpose.DOWNLOAD ? options.zeroCopyThreshold : Integer.MAX_VALUE)
+        .callTimeout(t.callTimeout())
+        .connectTimeout(t.connectTimeout())
+        .pingInterval(t.pingInterval())
+        .zeroCopyThreshold(purpose == Purpose.DOWNLOAD ? t.zeroCopyThreshold() : Integer.MAX_VALUE)
         .updateListener(u -> updates.dispatch(dcId, cdn, u))
         .firstCallWrapper(cdn ? this::wrapCdn : this::wrap);
     if (key != null) {
@@ -82,17 +83,17 @@ final class Connector {
   }
 
   private InetSocketAddress target(DcOption address) {
-    Proxy proxy = options.proxy;
-    if (proxy != null && proxy.type() == Proxy.Type.MTPROXY) {
+    Proxy proxy = options.connection.proxy();
+    if (proxy != null && options.connection.viaMtProxy()) {
       return InetSocketAddress.createUnresolved(proxy.host(), proxy.port());
     }
     return InetSocketAddress.createUnresolved(address.host(), address.port());
   }
 
   private ClientTransportConfig transport(int wireDc) {
-    ClientTransportConfig base = options.transport;
-    Proxy proxy = options.proxy;
-    if (proxy != null && proxy.type() == Proxy.Type.MTPROXY) {
+    ClientTransportConfig base = options.connection.transport().config();
+    Proxy proxy = options.connection.proxy();
+    if (proxy != null && options.connection.viaMtProxy()) {
       TransportKind kind = proxy.secret().paddingRequired() ? TransportKind.PADDED_INTERMEDIATE
           : base.kind() == TransportKind.FULL ? TransportKind.INTERMEDIATE : base.kind();
       return ClientTransportConfig.builder(kind).options(base.options()).mtProxySecret(proxy.secret()).dcId(wireDc).build();
@@ -104,7 +105,7 @@ final class Connector {
   }
 
   private UnaryOperator<ChannelPipeline> socks() {
-    Proxy proxy = options.proxy;
+    Proxy proxy = options.connection.proxy();
     if (proxy == null || proxy.type() != Proxy.Type.SOCKS5) {
       return null;
     }
@@ -112,15 +113,16 @@ final class Connector {
       InetSocketAddress at = new InetSocketAddress(proxy.host(), proxy.port());
       Socks5ProxyHandler handler = proxy.username() == null ? new Socks5ProxyHandler(at)
           : new Socks5ProxyHandler(at, proxy.username(), proxy.password());
-      handler.setConnectTimeoutMillis(options.connectTimeout.toMillis());
+      handler.setConnectTimeoutMillis(options.connection.connectTimeout().toMillis());
       pipeline.addFirst("socks5", handler);
       return pipeline;
     };
   }
 
   private TlMethod<?> wrap(TlMethod<?> query) {
-    return init(query, options.deviceModel, options.systemVersion, options.appVersion, options.systemLangCode,
-        options.langPack, options.langCode);
+    AppIdentity id = options.identity;
+    return init(query, id.deviceModel(), id.systemVersion(), id.appVersion(), id.systemLangCode(), id.langPack(),
+        id.langCode());
   }
 
   /** A CDN gets nothing that identifies the device or the user. */
@@ -130,8 +132,8 @@ final class Connector {
 
   private <X> TlMethod<X> init(TlMethod<X> query, String device, String system, String app, String systemLang,
       String langPack, String lang) {
-    InitConnection<X> init = new InitConnection<>(options.apiId, device, system, app, systemLang, langPack, lang,
+    InitConnection<X> init = new InitConnection<>(options.identity.apiId(), device, system, app, systemLang, langPack, lang,
         null, null, query);
-    return new InvokeWithLayer<>(options.layer, init);
+    return new InvokeWithLayer<>(options.identity.layer(), init);
   }
 }

@@ -150,12 +150,12 @@ final class DcDirectory {
   }
 
   private Optional<DcOption> lookup(DcOptions o, int dc, Purpose purpose, boolean cdn) {
-    boolean obfuscated = options.transport.obfuscated() || options.proxy != null && options.proxy.type() == Proxy.Type.MTPROXY;
+    boolean obfuscated = options.connection.transport().obfuscated() || options.connection.viaMtProxy();
     if (cdn) {
-      return o.forCdn(dc, options.preferIpv6, obfuscated);
+      return o.forCdn(dc, options.connection.preferIpv6(), obfuscated);
     }
-    return purpose == Purpose.DOWNLOAD ? o.forFiles(dc, options.preferIpv6, obfuscated)
-        : o.forCalls(dc, options.preferIpv6, obfuscated);
+    return purpose == Purpose.DOWNLOAD ? o.forFiles(dc, options.connection.preferIpv6(), obfuscated)
+        : o.forCalls(dc, options.connection.preferIpv6(), obfuscated);
   }
 
   /** Refreshes in the background when the config has expired (or was never fetched). */
@@ -271,7 +271,7 @@ final class DcDirectory {
       int n = 0;
       for (CdnPublicKeyType t : c.publicKeys()) {
         if (t instanceof CdnPublicKey k && k.dcId() == dc) {
-          keys.add(RsaPublicKey.parsePem(k.publicKey()));
+          keys = keys.with(RsaPublicKey.parsePem(k.publicKey()));
           n++;
         }
       }

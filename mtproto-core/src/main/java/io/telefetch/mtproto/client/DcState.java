@@ -58,7 +58,7 @@ final class DcState {
 
   synchronized ConnectionPool pool(Purpose purpose) {
     return pools.computeIfAbsent(purpose, p -> new ConnectionPool("DC " + id + (cdn ? " (CDN) " : " ") + p,
-        p == Purpose.MAIN ? options.mainConnections : options.downloadConnections,
+        p == Purpose.MAIN ? options.pool.mainConnections() : options.pool.downloadConnections(),
         () -> connect(p), this::onConnectionClosed, c -> isCurrentKey(c.authKey())));
   }
 
@@ -74,7 +74,7 @@ final class DcState {
         : CompletableFuture.completedFuture(options.rsaKeys);
     CompletableFuture<MtprotoConnection> opening = address.thenCombine(keys, (a, k) -> new Object[] {a, k})
         .thenCompose(ak -> connectWithKey(purpose, (DcOption) ak[0], (io.telefetch.mtproto.crypto.RsaKeys) ak[1]));
-    long millis = options.resolveTimeout.plus(options.connectTimeout).plus(options.connectTimeout).toMillis();
+    long millis = options.resolveTimeout.plus(options.connection.connectTimeout()).plus(options.connection.connectTimeout()).toMillis();
     CompletableFuture<MtprotoConnection> result = new CompletableFuture<>();
     opening.whenComplete((c, e) -> {
       if (e != null) {

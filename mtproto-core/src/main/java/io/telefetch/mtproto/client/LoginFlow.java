@@ -70,7 +70,7 @@ final class LoginFlow {
 
   private CompletableFuture<User> run(Login login) {
     return switch (login.kind) {
-      case BOT -> call(new ImportBotAuthorization(0, options.apiId, options.apiHash, login.botToken))
+      case BOT -> call(new ImportBotAuthorization(0, options.identity.apiId(), options.identity.apiHash(), login.botToken))
           .thenCompose(a -> authorized(a, null));
       case USER -> user(login);
       case QR -> qr(login);
@@ -96,7 +96,7 @@ final class LoginFlow {
   // ------------------------------------------------------------------ phone code + 2FA
 
   private CompletableFuture<User> user(Login login) {
-    SendCode send = new SendCode(login.phoneNumber, options.apiId, options.apiHash, CodeSettings.builder().build());
+    SendCode send = new SendCode(login.phoneNumber, options.identity.apiId(), options.identity.apiHash(), CodeSettings.builder().build());
     return call(send).thenCompose(sent -> {
       if (sent instanceof SentCodeSuccess s) {
         return authorized(s.authorization(), login.phoneNumber);
@@ -179,7 +179,7 @@ final class LoginFlow {
     if (result.isDone()) {
       return; // cancelled by the caller
     }
-    qrAnswer(login, call(new ExportLoginToken(options.apiId, options.apiHash, List.of())))
+    qrAnswer(login, call(new ExportLoginToken(options.identity.apiId(), options.identity.apiHash(), List.of())))
         .whenComplete((token, e) -> {
           if (e != null) {
             result.completeExceptionally(Failures.unwrap(e));

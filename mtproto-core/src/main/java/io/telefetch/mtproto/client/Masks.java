@@ -20,4 +20,9 @@ final class Masks {
     return b.append(digits, 0, 2).append("*".repeat(digits.length() - 4))
         .append(digits, digits.length() - 2, digits.length()).toString();
   }
+
+  /** A secret (api_hash, password): never shown, only whether it is set. */
+  static String secret(String secret) {
+    return secret == null ? "null" : "***";
+  }
 }

@@ -44,11 +44,20 @@ public final class Proxy {
 
   /**
    * An MTProxy: every connection goes to {@code host:port} with an obfuscated2 header carrying the
-   * target DC, keyed with {@code secret} (a {@code dd} secret implies the padded intermediate
-   * transport).
+   * target DC, keyed with {@code secret} as written in proxy links: hex ({@code dd} secrets imply
+   * the padded intermediate transport, {@code ee} ones a fake-TLS handshake) or base64.
+   *
+   * @throws IllegalArgumentException naming the secret when the text is not an MTProxy secret
    */
-  public static Proxy mtProxy(String host, int port, MtProxySecret secret) {
-    return new Proxy(Type.MTPROXY, host, port, null, null, Objects.requireNonNull(secret, "secret"));
+  public static Proxy mtProxy(String host, int port, String secret) {
+    Objects.requireNonNull(secret, "secret");
+    MtProxySecret parsed;
+    try {
+      parsed = MtProxySecret.parse(secret);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("secret: " + e.getMessage(), e);
+    }
+    return new Proxy(Type.MTPROXY, host, port, null, null, parsed);
   }
 
   public Type type() {
@@ -74,7 +83,7 @@ public final class Proxy {
   }
 
   /** The MTProxy secret, or null for SOCKS5. */
-  public @Nullable MtProxySecret secret() {
+  @Nullable MtProxySecret secret() {
     return secret;
   }
 

@@ -90,7 +90,7 @@ public final class TelegramClient implements AutoCloseable {
     this.router = new Router(account, dcs, authorizations, options.events);
     this.logins = new LoginFlow(options, calls, account, router, updates, this::self);
     directory.invoker(account::mainDc, (dc, m) -> call(Route.pinned(dc), m));
-    long idleMillis = options.idleTimeout.toMillis();
+    long idleMillis = options.pool.idleTimeout().toMillis();
     if (idleMillis > 0) {
       long period = Math.max(50, Math.min(idleMillis / 2, 30_000));
       long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
@@ -325,7 +325,7 @@ public final class TelegramClient implements AutoCloseable {
     CompletableFuture<T> sent = router.call(route, c.method(), scope);
     CompletableFuture<T> attempt = sent;
     Duration timeout = c.timeout().orElse(null);
-    if (timeout != null && timeout.compareTo(options.callTimeout) < 0 && !sent.isDone()) {
+    if (timeout != null && timeout.compareTo(options.connection.callTimeout()) < 0 && !sent.isDone()) {
       CompletableFuture<T> bounded = new CompletableFuture<>();
       sent.whenComplete((r, e) -> {
         if (e != null) {

@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.crypto;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Optional;
  * arrives: Telegram's built-in keys plus any added ones (a private server's, or a CDN DC's from
  * {@code help.getCdnConfig}).
  *
- * <p>Thread-safe. Each factory method returns a new registry, so adding to one never changes
- * another.
+ * <p>Immutable: {@link #with(RsaPublicKey)} returns a new registry and leaves this one as it is, so
+ * a registry held by options never changes under them.
  */
 public final class RsaKeys {
 
@@ -41,38 +42,65 @@ public final class RsaKeys {
           + "j4WcDuXc2CTHgH8gFTNhp/Y8/SpDOhvn9QIDAQAB\n"
           + "-----END RSA PUBLIC KEY-----\n");
 
-  private final Map<Long, RsaPublicKey> keys = new LinkedHashMap<>();
+  private static final RsaKeys EMPTY = new RsaKeys(Map.of());
+  private static final RsaKeys PRODUCTION = EMPTY.with(PRODUCTION_KEY);
+  private static final RsaKeys TEST = EMPTY.with(TEST_KEY);
 
-  private RsaKeys() {}
+  /** Fingerprint to key, in the order the keys were added; never modified. */
+  private final Map<Long, RsaPublicKey> keys;
 
-  /** Returns a new registry trusting Telegram's production key. */
+  private RsaKeys(Map<Long, RsaPublicKey> keys) {
+    this.keys = keys;
+  }
+
+  /** The registry trusting Telegram's production key. */
   public static RsaKeys production() {
-    return empty().add(PRODUCTION_KEY);
+    return PRODUCTION;
   }
 
-  /** Returns a new registry trusting Telegram's test-DC key. */
+  /** The registry trusting Telegram's test-DC key. */
   public static RsaKeys test() {
-    return empty().add(TEST_KEY);
+    return TEST;
   }
 
-  /** Returns a new registry trusting no key. */
+  /** The registry trusting no key. */
   public static RsaKeys empty() {
-    return new RsaKeys();
+    return EMPTY;
+  }
+
+  /** The registry trusting {@code keys}; of two with the same fingerprint the later one wins. */
+  public static RsaKeys of(Collection<RsaPublicKey> keys) {
+    RsaKeys result = EMPTY;
+    for (RsaPublicKey key : Objects.requireNonNull(keys, "keys")) {
+      result = result.with(key);
+    }
+    return result;
   }
 
   /**
-   * Trusts {@code key} too; a key with the same fingerprint is replaced.
-   *
-   * @return this registry
+   * A registry trusting these keys and {@code key}; a key with the same fingerprint is replaced.
+   * This registry is unchanged.
    */
-  public synchronized RsaKeys add(RsaPublicKey key) {
+  public RsaKeys with(RsaPublicKey key) {
     Objects.requireNonNull(key, "key");
-    keys.put(key.fingerprint(), key);
-    return this;
+    Map<Long, RsaPublicKey> copy = new LinkedHashMap<>(keys);
+    copy.remove(key.fingerprint());
+    copy.put(key.fingerprint(), key);
+    return new RsaKeys(java.util.Collections.unmodifiableMap(copy));
+  }
+
+  /**
+   * The same as {@link #with(RsaPublicKey)}: returns a new registry, this one is unchanged.
+   *
+   * @deprecated the name suggests a change in place; use {@link #with(RsaPublicKey)}
+   */
+  @Deprecated
+  public RsaKeys add(RsaPublicKey key) {
+    return with(key);
   }
 
   /** Returns the trusted key with this fingerprint, if any. */
-  public synchronized Optional<RsaPublicKey> find(long fingerprint) {
+  public Optional<RsaPublicKey> find(long fingerprint) {
     return Optional.ofNullable(keys.get(fingerprint));
   }
 
@@ -80,7 +108,7 @@ public final class RsaKeys {
    * Returns the first key of the server's list ({@code resPQ.server_public_key_fingerprints}) that
    * is trusted, if any.
    */
-  public synchronized Optional<RsaPublicKey> select(List<Long> serverFingerprints) {
+  public Optional<RsaPublicKey> select(List<Long> serverFingerprints) {
     for (long fingerprint : serverFingerprints) {
       RsaPublicKey key = keys.get(fingerprint);
       if (key != null) {
@@ -91,12 +119,23 @@ public final class RsaKeys {
   }
 
   /** Returns the trusted keys in the order they were added. */
-  public synchronized List<RsaPublicKey> keys() {
+  public List<RsaPublicKey> keys() {
     return List.copyOf(keys.values());
   }
 
+  /** Equal when the same keys are trusted (in any order). */
   @Override
-  public synchronized String toString() {
+  public boolean equals(Object o) {
+    return o instanceof RsaKeys other && other.keys.equals(keys);
+  }
+
+  @Override
+  public int hashCode() {
+    return keys.hashCode();
+  }
+
+  @Override
+  public String toString() {
     return "RsaKeys" + keys.values();
   }
 }

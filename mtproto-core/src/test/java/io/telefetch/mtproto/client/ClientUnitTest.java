@@ -11,7 +11,6 @@ import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.mtproto.rpc.Interceptor;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.EventListener;
-import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.mtproto.transport.TransportException;
 import io.telefetch.tl.api.UpdateLoginToken;
 import io.telefetch.tl.api.UpdateShort;
@@ -206,10 +205,12 @@ class ClientUnitTest {
   void secretsStayOutOfToString() {
     assertThat(Login.botToken("123:SECRET").toString()).doesNotContain("SECRET");
     assertThat(Proxy.socks5("h", 1080, "user", "pa55").toString()).contains("user").doesNotContain("pa55");
-    Proxy mt = Proxy.mtProxy("h", 443, MtProxySecret.parse("dd8a96ef6e42a18c21837580cd1c91c5a8"));
+    Proxy mt = Proxy.mtProxy("h", 443, "dd8a96ef6e42a18c21837580cd1c91c5a8");
     assertThat(mt.toString()).doesNotContain("8a96ef");
     assertThat(mt.secret().paddingRequired()).isTrue();
     assertThatThrownBy(() -> Proxy.socks5("h", 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Proxy.mtProxy("h", 443, "zz")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret");
   }
 
   @Test

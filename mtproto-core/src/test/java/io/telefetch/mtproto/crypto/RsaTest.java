@@ -79,11 +79,41 @@ class RsaTest {
     assertThat(RsaKeys.test().select(offered)).isEmpty();
 
     RsaPublicKey custom = serverKey.publicKey();
-    keys.add(custom);
+    RsaKeys more = keys.with(custom);
+    assertThat(keys.find(custom.fingerprint())).isEmpty();
+    keys = more;
     assertThat(keys.find(custom.fingerprint())).contains(custom);
     assertThat(keys.select(List.of(custom.fingerprint(), 0xd09d1d85de64fd85L))).contains(custom);
     assertThat(RsaKeys.production().find(custom.fingerprint())).isEmpty();
     assertThat(RsaKeys.empty().keys()).isEmpty();
+  }
+
+  @Test
+  void registryIsImmutable() {
+    RsaPublicKey custom = serverKey.publicKey();
+    RsaKeys production = RsaKeys.production();
+    RsaKeys both = production.with(custom);
+    assertThat(production.keys()).containsExactly(RsaKeys.PRODUCTION_KEY);
+    assertThat(RsaKeys.production().keys()).containsExactly(RsaKeys.PRODUCTION_KEY);
+    assertThat(both.keys()).containsExactly(RsaKeys.PRODUCTION_KEY, custom);
+    assertThat(both.find(custom.fingerprint())).contains(custom);
+    assertThat(both.find(RsaKeys.PRODUCTION_KEY.fingerprint())).contains(RsaKeys.PRODUCTION_KEY);
+    // add is only a deprecated name of with: it never changes the registry it is called on
+    @SuppressWarnings("deprecation")
+    RsaKeys added = RsaKeys.empty().add(custom);
+    assertThat(RsaKeys.empty().keys()).isEmpty();
+    assertThat(added).isEqualTo(RsaKeys.of(java.util.List.of(custom)));
+    // the same fingerprint twice: the later key replaces the earlier
+    assertThat(both.with(custom).keys()).hasSize(2);
+    assertThat(both).isEqualTo(RsaKeys.of(java.util.List.of(custom, RsaKeys.PRODUCTION_KEY)));
+    assertThatThrownByNull(both);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.keys().add(custom))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  private static void assertThatThrownByNull(RsaKeys keys) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.with(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("key");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.Proxy;
+import io.telefetch.mtproto.client.Transport;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.mtproto.rpc.ConnectionClosedException;
 import io.telefetch.mtproto.transport.ClientTransportConfig;
@@ -84,7 +85,7 @@ class ClientProxyTest {
   void mtProxySecretOnEveryDc() {
     try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(SECRET).build().start();
         TelegramClient client = TestClients.builder(cluster)
-            .transport(ClientTransportConfig.builder(TransportKind.PADDED_INTERMEDIATE).mtProxySecret(SECRET).build())
+            .transport(Transport.withMtProxySecret(Transport.Framing.PADDED_INTERMEDIATE, SECRET.toHex()))
             .build()) {
       loginAndCallTwoDcs(cluster, client);
     }
@@ -94,7 +95,7 @@ class ClientProxyTest {
   void mtProxyAsOneAddress() {
     try (TestCluster cluster = TestCluster.builder().dcs(1).mtProxySecret(SECRET).build().start();
         TelegramClient client = TestClients.builder(cluster)
-            .proxy(Proxy.mtProxy(cluster.dc(1).host(), cluster.dc(1).port(), SECRET)).build()) {
+            .proxy(Proxy.mtProxy(cluster.dc(1).host(), cluster.dc(1).port(), SECRET.toHex())).build()) {
       WorldUser bot = cluster.world().bot("mtproxy_bot").dc(1).create();
       assertThat(await(client.login(Login.botToken(bot.botToken().orElseThrow()))).id()).isEqualTo(bot.id());
       assertThat(((Config) await(client.invoke(new GetConfig()))).thisDc()).isEqualTo(1);
@@ -106,7 +107,7 @@ class ClientProxyTest {
     try (TestCluster cluster = TestCluster.builder().dcs(3).mtProxySecret(SECRET).build().start()) {
       MtProxyServer proxy = cluster.mtProxy().orElseThrow();
       try (TelegramClient client = TestClients.builder(cluster)
-          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET)).build()) {
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET.toHex())).build()) {
         loginAndCallTwoDcs(cluster, client);
         assertThat(((Config) await(client.invoke(3, new GetConfig()))).thisDc()).isEqualTo(3);
         // every DC was reached through the one address: each holds a key, none was contacted directly
@@ -125,7 +126,7 @@ class ClientProxyTest {
       MtProxyServer proxy = cluster.mtProxy().orElseThrow();
       try (TelegramClient client = TestClients.builder(cluster).dcOptions(DcOptions.of(
               DcOption.of(7, proxy.host(), proxy.port())))
-          .mainDc(7).proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET)).build()) {
+          .mainDc(7).proxy(Proxy.mtProxy(proxy.host(), proxy.port(), SECRET.toHex())).build()) {
         assertThat(failure(client.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
         assertThat(proxy.refusedConnections()).isPositive();
       }
@@ -146,18 +147,18 @@ class ClientProxyTest {
     try (TestCluster cluster = TestCluster.builder().dcs(2).mtProxySecret(fakeTls).build().start()) {
       MtProxyServer proxy = cluster.mtProxy().orElseThrow();
       try (TelegramClient client = TestClients.builder(cluster)
-          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), fakeTls)).build()) {
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), fakeTls.toHex())).build()) {
         loginAndCallTwoDcs(cluster, client);
         assertThat(proxy.refusedConnections()).isZero();
       }
       // the same key without the TLS handshake is still an MTProxy client the proxy serves
       try (TelegramClient plainObfuscated = TestClients.builder(cluster)
-          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.of(fakeTls.key()))).build()) {
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.of(fakeTls.key()).toHex())).build()) {
         assertThat(((Config) await(plainObfuscated.invoke(2, new GetConfig()))).thisDc()).isEqualTo(2);
       }
       // another key's hello is refused before anything is routed
       try (TelegramClient wrong = TestClients.builder(cluster)
-          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.fakeTls(new byte[16], "www.example.org"))).build()) {
+          .proxy(Proxy.mtProxy(proxy.host(), proxy.port(), MtProxySecret.fakeTls(new byte[16], "www.example.org").toHex())).build()) {
         assertThat(failure(wrong.invoke(new GetConfig()))).isInstanceOf(ConnectionClosedException.class);
         assertThat(proxy.refusedConnections()).isPositive();
       }
