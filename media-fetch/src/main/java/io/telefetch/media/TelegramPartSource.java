@@ -43,8 +43,8 @@ import java.util.function.Function;
  * EventListener}.
  *
  * <p>Hashes are requested when a part is scheduled, not when its bytes arrive ({@link FileHashes}),
- * through {@link HashCalls} (the DC's ordinary connection when the client allows it); CDN hashes
- * are still asked of the master DC. A part is never delivered before every byte was checked.
+ * through {@link DcClient#getFileHashes} (the DC's ordinary connection when the client has one); CDN
+ * hashes are asked of the master DC ({@link DcClient#getCdnFileHashes}). A part is never delivered before every byte was checked.
  *
  * <p>Ownership: every {@link TlBytes} it completes with belongs to the caller; answers that arrive
  * after the caller cancelled are released here.
@@ -55,7 +55,6 @@ final class TelegramPartSource implements PartSource {
 
   private final DcClient client;
   private final EventListener events;
-  private final HashCalls hashCalls;
   private final boolean verify;
   private final boolean cdnAllowed;
   private volatile MediaFile file;
@@ -81,10 +80,9 @@ final class TelegramPartSource implements PartSource {
         && r.fileHashes().size() <= MAX_HASHES_PER_ANSWER;
   }
 
-  TelegramPartSource(DcClient client, HashCalls hashCalls, MediaFile file, boolean verify, boolean cdnAllowed) {
+  TelegramPartSource(DcClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
     this.events = EventListener.guarded(client.eventListener());
-    this.hashCalls = hashCalls;
     this.file = file;
     this.dc = file.dcId();
     this.verify = verify;
@@ -144,9 +142,9 @@ final class TelegramPartSource implements PartSource {
     return from -> {
       Cdn c = cdn;
       if (fromCdn && c != null) {
-        return hashCalls.invoke(dc, new GetCdnFileHashes(c.token(), from)); // the master DC, never the CDN
+        return client.dc(dc).getCdnFileHashes(new GetCdnFileHashes(c.token(), from)); // the master DC, never the CDN
       }
-      return hashCalls.invoke(dc, new GetFileHashes(file.location(), from));
+      return client.dc(dc).getFileHashes(new GetFileHashes(file.location(), from));
     };
   }
 
@@ -158,7 +156,7 @@ final class TelegramPartSource implements PartSource {
     GetFile req = GetFile.builder().location(file.location()).offset(offset).limit(limit)
         .cdnSupported(cdnAllowed && !cdnDisabled).build();
     int target = dc;
-    return client.dc(target).invoke(req, PART_CALLS).handle((FileType r, Throwable e) -> {
+    return client.dc(target).getFile(req, PART_CALLS).handle((FileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (cause instanceof MigrateException m && m.kind() == MigrateException.Kind.FILE && migrations < 3) {
@@ -194,7 +192,7 @@ final class TelegramPartSource implements PartSource {
   }
 
   private CompletableFuture<TlBytes> fetchCdn(Cdn c, long offset, int limit, int reuploads) {
-    return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit), PART_CALLS).handle((CdnFileType r, Throwable e) -> {
+    return client.cdn(c.dcId()).getCdnFile(new GetCdnFile(c.token(), offset, limit), PART_CALLS).handle((CdnFileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (tokenInvalid(cause)) {
@@ -208,7 +206,7 @@ final class TelegramPartSource implements PartSource {
           fallBackFromCdn(c); // the CDN keeps asking for a reupload: the DC serves the bytes itself
           return fetchFrom(offset, limit, 0);
         }
-        return client.dc(dc).invoke(new ReuploadCdnFile(c.token(), reupload.requestToken()))
+        return client.dc(dc).reuploadCdnFile(new ReuploadCdnFile(c.token(), reupload.requestToken()))
             .handle((List<FileHashType> hs, Throwable re) -> {
               if (re != null) {
                 Throwable cause = unwrap(re);
