@@ -5,13 +5,11 @@ import io.telefetch.media.SourceState.Cdn;
 import io.telefetch.media.engine.PartSource;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.crypto.AesCtr;
-import io.telefetch.mtproto.crypto.ConstantTime;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.MigrateException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.tl.TlBytes;
-import io.telefetch.tl.api.FileHash;
 import io.telefetch.tl.api.FileHashType;
 import io.telefetch.tl.api.upload.CdnFile;
 import io.telefetch.tl.api.upload.CdnFileReuploadNeeded;
@@ -24,8 +22,6 @@ import io.telefetch.tl.api.upload.GetCdnFileHashes;
 import io.telefetch.tl.api.upload.GetFile;
 import io.telefetch.tl.api.upload.GetFileHashes;
 import io.telefetch.tl.api.upload.ReuploadCdnFile;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +46,11 @@ import java.util.function.Function;
  * through {@link DcClient#getFileHashes} (the DC's ordinary connection when the client has one); CDN
  * hashes are asked of the master DC ({@link DcClient#getCdnFileHashes}). A part is never delivered before every byte was checked.
  *
+ * <p>Structure: a router whose state is one {@link SourceState} (the master DC, the CDN, or fallen
+ * back to the DC) swapped atomically through pure transitions, so concurrent parts agree on where
+ * the file is; the master DC's upload.getFile and the CDN's upload.getCdnFile (decrypt, reupload)
+ * paths; and the verifying stage ({@link PartVerifier}) every CDN part passes through.
+ *
  * <p>Ownership: every {@link TlBytes} it completes with belongs to the caller; answers that arrive
  * after the caller cancelled are released here.
  */
@@ -66,6 +67,8 @@ final class TelegramPartSource implements PartSource {
   private final AtomicReference<SourceState> state;
   /** Hash windows of the file (DC or CDN) around the parts in flight, and requests for them. */
   private final FileHashes hashes = new FileHashes();
+  /** The verifying stage every CDN part, and every DC part when asked, passes through. */
+  private final PartVerifier verifier;
 
   /** upload.reuploadCdnFile calls for one part before the DC is asked for it instead. */
   static final int MAX_REUPLOADS = 3;
@@ -84,6 +87,7 @@ final class TelegramPartSource implements PartSource {
   TelegramPartSource(DcClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
     this.events = EventListener.guarded(client.eventListener());
+    this.verifier = new PartVerifier(hashes, events);
     this.file = file;
     this.state = new AtomicReference<>(SourceState.initial(file.dcId()));
     this.verify = verify;
@@ -298,42 +302,9 @@ final class TelegramPartSource implements PartSource {
     move(st -> st.cdnFailed(c), (prev, next) -> hashes.reset());
   }
 
-  /**
-   * Checks every hash window of {@code [offset, offset + data.length)} and completes with {@code
-   * data}, which then belongs to the caller; on a mismatch or an error {@code data} is released here.
-   */
+  /** {@link PartVerifier#verified} against the DC's hashes, or the CDN's (of the master DC). */
   private CompletableFuture<TlBytes> verified(TlBytes data, long offset, boolean fromCdn) {
-    long end = offset + data.length();
-    return hashes.covering(offset, end, hashRequester(fromCdn)).handle((windows, e) -> {
-      if (e != null) {
-        data.release();
-        throw new CompletionException(unwrap(e));
-      }
-      MessageDigest sha = sha256();
-      ByteBuffer view = data.asReadOnlyByteBuffer();
-      for (FileHash h : windows) {
-        int from = (int) (h.offset() - offset);
-        int to = (int) Math.min(data.length(), h.offset() + h.limit() - offset);
-        ByteBuffer window = view.duplicate();
-        window.position(from).limit(to);
-        sha.reset();
-        sha.update(window);
-        if (!ConstantTime.equals(sha.digest(), h.hash().toByteArray())) {
-          data.release();
-          events.hashMismatch(h.offset(), h.limit());
-          throw new HashMismatchException(h.offset(), h.limit());
-        }
-      }
-      return data;
-    });
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new io.telefetch.mtproto.crypto.CryptoProviderException("SHA-256 is unavailable", e);
-    }
+    return verifier.verified(data, offset, hashRequester(fromCdn));
   }
 
   /**
