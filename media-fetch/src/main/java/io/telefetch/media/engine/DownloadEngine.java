@@ -77,7 +77,6 @@ public final class DownloadEngine {
   private long lastProgressMillis;
   private int consecutiveStalls;
   private volatile int stalls;
-  private boolean started;
 
   /**
    * How an engine runs: its window bounds, clock, progress listener and owner executor. Immutable;
@@ -208,16 +207,12 @@ public final class DownloadEngine {
    * reconnecting the connections they were sent on) and asks for the same parts again once that
    * completes. Each stall doubles the timeout (up to 10 minutes) so that a slow link is not taken
    * for a dead one. After {@code maxStalls} stalls in a row without progress the download fails
-   * with {@link DownloadStalledException}.
-   *
-   * @throws IllegalStateException after {@link #start()}
+   * with {@link DownloadStalledException}. Arm it before {@link #start()} (on the starting thread):
+   * the owner reads these settings only from its tasks.
    */
   public DownloadEngine watchdog(Duration timeout, int maxStalls, Supplier<CompletableFuture<Void>> onStall) {
     if (timeout.isNegative() || timeout.isZero() || maxStalls < 0) {
       throw new IllegalArgumentException("the stall timeout must be positive");
-    }
-    if (started) {
-      throw new IllegalStateException("arm the watchdog before start()");
     }
     this.stallTimeoutMillis = timeout.toMillis();
     this.maxStalls = maxStalls;
@@ -281,7 +276,6 @@ public final class DownloadEngine {
 
   /** Starts the download; the future completes with the number of bytes delivered. */
   public CompletableFuture<Long> start() {
-    started = true;
     owner.execute(() -> {
       startMillis = clock.millis();
       lastProgressMillis = startMillis;
