@@ -264,7 +264,10 @@ public final class DownloadRequest {
     DownloadEngine engine = engine(offset, length, sink, trace);
     CompletableFuture<Long> result = new CompletableFuture<>();
     result.whenComplete((n, e) -> trace.finished(e));
-    run(engine).whenComplete((n, e) -> complete(result, n, e));
+    run(engine).whenComplete((n, e) -> {
+      trace.finished(e); // reported before the caller sees the result
+      complete(result, n, e);
+    });
     return cancellable(result, engine);
   }
 
@@ -362,6 +365,7 @@ public final class DownloadRequest {
       if (e == null) {
         try {
           files.complete();
+          trace.finished(null); // reported before the caller sees the result
           result.complete(path);
         } catch (DownloadIOException io) {
           files.closeInto(io);
@@ -378,6 +382,7 @@ public final class DownloadRequest {
         }
       }
       files.closeInto(first);
+      trace.finished(first);
       result.completeExceptionally(first);
     });
     result.whenComplete((r, e) -> {
