@@ -3,6 +3,7 @@ package io.telefetch.media;
 import io.telefetch.media.engine.DownloadEngine;
 import io.telefetch.media.engine.PartPlan;
 import io.telefetch.media.engine.PartSink;
+import io.telefetch.media.engine.SerialExecutor;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.rpc.EventListener;
 import java.io.IOException;
@@ -31,62 +32,140 @@ import java.util.function.Consumer;
  * One download of one {@link MediaFile}: choose a range and a progress listener, then a target.
  * Each target method starts a new download. Cancelling a returned future (or closing the stream,
  * or cancelling the subscription) stops every request promptly.
+ *
+ * <p>Immutable: {@link #range} and {@link #withProgress} return a new request ({@link #newBuilder()}
+ * changes several things at once), so one request can be shared and reused.
  */
 public final class DownloadRequest {
   /** Damaged saved parts a resume refetches one by one; beyond this it downloads again from the first one. */
   private static final int MAX_REPAIRS = 16;
   private final DcClient client;
   private final EventListener events;
-  private final HashCalls hashCalls;
   private final FetchOptions options;
   private final MediaFile file;
-  private long offset;
-  private long length = Long.MAX_VALUE;
-  private Consumer<Progress> progress = p -> {};
+  private final long offset;
+  private final long length;
+  private final Consumer<Progress> progress;
+  /** The watchdog's count over this value's downloads (a statistic, not part of the value). */
   private final AtomicInteger stalls = new AtomicInteger();
 
-  DownloadRequest(DcClient client, HashCalls hashCalls, FetchOptions options, MediaFile file) {
-    this.client = client;
-    this.events = EventListener.guarded(client.eventListener());
-    this.hashCalls = hashCalls;
-    this.options = options;
-    this.file = file;
+  private DownloadRequest(Builder b) {
+    this.client = b.client;
+    this.events = EventListener.guarded(b.client.eventListener());
+    this.options = b.options;
+    this.file = b.file;
+    this.offset = b.offset;
+    this.length = b.length;
+    this.progress = b.progress;
   }
 
-  /** Only bytes {@code [offset, offset + length)} (clipped to the file). */
+  /** A builder of a request for the whole of {@code file}. */
+  static Builder newBuilder(DcClient client, FetchOptions options, MediaFile file) {
+    return new Builder(client, options, file);
+  }
+
+  /** A builder holding this request's file, range and listener. */
+  public Builder newBuilder() {
+    Builder b = new Builder(client, options, file);
+    b.offset = offset;
+    b.length = length;
+    b.progress = progress;
+    return b;
+  }
+
+  /** Builds a {@link DownloadRequest}; get one from {@link DownloadRequest#newBuilder()}. */
+  public static final class Builder {
+    private final DcClient client;
+    private final FetchOptions options;
+    private final MediaFile file;
+    private long offset;
+    private long length = Long.MAX_VALUE;
+    private Consumer<Progress> progress = p -> {};
+
+    private Builder(DcClient client, FetchOptions options, MediaFile file) {
+      this.client = client;
+      this.options = options;
+      this.file = file;
+    }
+
+    /**
+     * Only bytes {@code [offset, offset + length)} (clipped to the file).
+     *
+     * @throws IllegalArgumentException for a negative offset or length, or an offset past the end
+     */
+    public Builder range(long offset, long length) {
+      if (offset < 0 || length < 0) {
+        throw new IllegalArgumentException("negative offset or length");
+      }
+      if (file.size() >= 0 && offset > file.size()) {
+        throw new IllegalArgumentException("offset " + offset + " is past the end of " + file);
+      }
+      this.offset = offset;
+      this.length = length;
+      return this;
+    }
+
+    /** Receives progress events (null: none). */
+    public Builder progress(Consumer<Progress> listener) {
+      this.progress = listener == null ? p -> {} : listener;
+      return this;
+    }
+
+    public DownloadRequest build() {
+      return new DownloadRequest(this);
+    }
+  }
+
+  /** A request for only bytes {@code [offset, offset + length)} (clipped to the file); this one is unchanged. */
   public DownloadRequest range(long offset, long length) {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException("negative offset or length");
-    }
-    if (file.size() >= 0 && offset > file.size()) {
-      throw new IllegalArgumentException("offset " + offset + " is past the end of " + file);
-    }
-    this.offset = offset;
-    this.length = length;
-    return this;
-  }
-
-  /** Receives progress events (bytes done, total, rate, window) on the download's threads. */
-  public DownloadRequest withProgress(Consumer<Progress> listener) {
-    this.progress = listener == null ? p -> {} : listener;
-    return this;
+    return newBuilder().range(offset, length).build();
   }
 
   /**
-   * One download as the {@link EventListener} sees it, across the engines of a resumed or repaired
-   * download: when it started and how many bytes it delivered.
+   * A request whose progress events (whole-download bytes, total, rate, window; see {@link
+   * Progress}) go to {@code listener}, on the download's threads; this one is unchanged.
+   */
+  public DownloadRequest withProgress(Consumer<Progress> listener) {
+    return newBuilder().progress(listener).build();
+  }
+
+  /** The first byte wanted. */
+  public long offset() {
+    return offset;
+  }
+
+  /** How many bytes are wanted at most ({@link Long#MAX_VALUE}: to the end). */
+  public long length() {
+    return length;
+  }
+
+  /**
+   * One download as the {@link EventListener} and the progress listener see it, across the
+   * engines of a resumed or repaired download: when it started, how many bytes of the range were
+   * already saved, and how many it delivered.
    */
   private final class Trace {
     private final long startMillis = options.clock().millis();
     private final AtomicLong finishedEngines = new AtomicLong();
     private final AtomicLong currentEngine = new AtomicLong();
     private final AtomicBoolean reported = new AtomicBoolean();
+    private volatile long saved;
+    private volatile long total = -1;
 
+    /** Bytes of the range a resume found saved and valid, and the range's length (-1 unknown). */
+    void resumed(long savedBytes, long totalBytes) {
+      this.saved = savedBytes;
+      this.total = totalBytes;
+    }
+
+    /** The engine's (relative) events made whole-download ones for {@code user}. */
     Consumer<Progress> progress(Consumer<Progress> user) {
       currentEngine.set(0);
       return p -> {
         currentEngine.set(p.bytesDone());
-        user.accept(p);
+        long done = saved + finishedEngines.get() + p.bytesDone();
+        long whole = total >= 0 ? total : p.totalBytes();
+        user.accept(new Progress(done, whole, p.bytesPerSecond(), p.window(), p.inFlight(), p.position()));
       };
     }
 
@@ -107,13 +186,14 @@ public final class DownloadRequest {
   }
 
   private DownloadEngine engine(long from, long len, PartSink sink, Trace trace) {
-    TelegramPartSource source = new TelegramPartSource(client, hashCalls, file, options.verify(), options.cdn());
+    SerialExecutor owner = SerialExecutor.direct();
+    TelegramPartSource source = new TelegramPartSource(client, file, options.verify(), options.cdn());
     TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random(), events);
     int max = options.maxWindow();
     int initial = Math.min(max, options.initialWindow());
     PartPlan plan = PartPlan.of(options.partSize(), file.size(), from, len);
-    DownloadEngine engine = new DownloadEngine(plan, source, sink, retry, initial, max, options.clock(),
-        trace.progress(progress));
+    DownloadEngine engine = new DownloadEngine(plan, source, sink, retry, DownloadEngine.Options.builder()
+        .window(initial, max).clock(options.clock()).progress(trace.progress(progress)).executor(owner).build());
     engine.result().whenComplete((n, e) -> {
       if (e == null) {
         trace.engineDone(n);
@@ -184,7 +264,10 @@ public final class DownloadRequest {
     DownloadEngine engine = engine(offset, length, sink, trace);
     CompletableFuture<Long> result = new CompletableFuture<>();
     result.whenComplete((n, e) -> trace.finished(e));
-    run(engine).whenComplete((n, e) -> complete(result, n, e));
+    run(engine).whenComplete((n, e) -> {
+      trace.finished(e); // reported before the caller sees the result
+      complete(result, n, e);
+    });
     return cancellable(result, engine);
   }
 
@@ -246,6 +329,11 @@ public final class DownloadRequest {
     }
     CompletableFuture<Path> result = new CompletableFuture<>();
     Trace trace = new Trace();
+    long damaged = 0;
+    for (int index : bad) {
+      damaged += state.chunkLength(index);
+    }
+    trace.resumed(state.committed() - damaged, whole.length());
     result.whenComplete((p, e) -> trace.finished(e));
     List<DownloadEngine> engines = new CopyOnWriteArrayList<>();
     // refetch the saved parts that no longer match their hash, one after the other, then the rest
@@ -277,6 +365,7 @@ public final class DownloadRequest {
       if (e == null) {
         try {
           files.complete();
+          trace.finished(null); // reported before the caller sees the result
           result.complete(path);
         } catch (DownloadIOException io) {
           files.closeInto(io);
@@ -293,6 +382,7 @@ public final class DownloadRequest {
         }
       }
       files.closeInto(first);
+      trace.finished(first);
       result.completeExceptionally(first);
     });
     result.whenComplete((r, e) -> {

@@ -17,12 +17,10 @@ import java.util.Objects;
 public final class MediaFetcher {
   private final DcClient client;
   private final FetchOptions options;
-  private final HashCalls hashCalls;
 
-  private MediaFetcher(DcClient client, FetchOptions options, HashCalls hashCalls) {
+  private MediaFetcher(DcClient client, FetchOptions options) {
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
-    this.hashCalls = hashCalls;
   }
 
   /** A fetcher with the default options. */
@@ -37,16 +35,16 @@ public final class MediaFetcher {
    */
   public static MediaFetcher create(TelegramClient client, FetchOptions options) {
     Objects.requireNonNull(client, "client");
-    return new MediaFetcher(client.dc(client.mainDc()), options, HashCalls.mainConnections(client));
+    return create(client.dc(client.mainDc()), options);
   }
 
   /**
-   * A fetcher over any {@link DcClient} (the five-method interface the downloader depends on; a
-   * fake in tests). File hashes are asked for on the download connections too (a DcClient reaches
-   * no other connection of another DC).
+   * A fetcher over any {@link DcClient} (the interface the downloader depends on; a fake in tests).
+   * File hashes go where the DcClient's typed {@link DcClient#getFileHashes} sends them (a {@link
+   * TelegramClient}'s handles: each DC's ordinary connection).
    */
   public static MediaFetcher create(DcClient client, FetchOptions options) {
-    return new MediaFetcher(client, options, HashCalls.downloadConnections(Objects.requireNonNull(client, "client")));
+    return new MediaFetcher(client, options);
   }
 
   public FetchOptions options() {
@@ -55,6 +53,6 @@ public final class MediaFetcher {
 
   /** A download of the whole file (narrow it with {@link DownloadRequest#range}). */
   public DownloadRequest download(MediaFile file) {
-    return new DownloadRequest(client, hashCalls, options, Objects.requireNonNull(file, "file"));
+    return DownloadRequest.newBuilder(client, options, Objects.requireNonNull(file, "file")).build();
   }
 }

@@ -1,16 +1,15 @@
 package io.telefetch.media;
 
 import io.telefetch.media.engine.BadPartException;
+import io.telefetch.media.SourceState.Cdn;
 import io.telefetch.media.engine.PartSource;
 import io.telefetch.mtproto.client.DcClient;
 import io.telefetch.mtproto.crypto.AesCtr;
-import io.telefetch.mtproto.crypto.ConstantTime;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.mtproto.rpc.MigrateException;
 import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.tl.TlBytes;
-import io.telefetch.tl.api.FileHash;
 import io.telefetch.tl.api.FileHashType;
 import io.telefetch.tl.api.upload.CdnFile;
 import io.telefetch.tl.api.upload.CdnFileReuploadNeeded;
@@ -23,11 +22,12 @@ import io.telefetch.tl.api.upload.GetCdnFileHashes;
 import io.telefetch.tl.api.upload.GetFile;
 import io.telefetch.tl.api.upload.GetFileHashes;
 import io.telefetch.tl.api.upload.ReuploadCdnFile;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.function.Function;
 
 /**
@@ -43,8 +43,13 @@ import java.util.function.Function;
  * EventListener}.
  *
  * <p>Hashes are requested when a part is scheduled, not when its bytes arrive ({@link FileHashes}),
- * through {@link HashCalls} (the DC's ordinary connection when the client allows it); CDN hashes
- * are still asked of the master DC. A part is never delivered before every byte was checked.
+ * through {@link DcClient#getFileHashes} (the DC's ordinary connection when the client has one); CDN
+ * hashes are asked of the master DC ({@link DcClient#getCdnFileHashes}). A part is never delivered before every byte was checked.
+ *
+ * <p>Structure: a router whose state is one {@link SourceState} (the master DC, the CDN, or fallen
+ * back to the DC) swapped atomically through pure transitions, so concurrent parts agree on where
+ * the file is; the master DC's upload.getFile and the CDN's upload.getCdnFile (decrypt, reupload)
+ * paths; and the verifying stage ({@link PartVerifier}) every CDN part passes through.
  *
  * <p>Ownership: every {@link TlBytes} it completes with belongs to the caller; answers that arrive
  * after the caller cancelled are released here.
@@ -55,17 +60,15 @@ final class TelegramPartSource implements PartSource {
 
   private final DcClient client;
   private final EventListener events;
-  private final HashCalls hashCalls;
   private final boolean verify;
   private final boolean cdnAllowed;
   private volatile MediaFile file;
-  private volatile int dc;
-  private volatile Cdn cdn;
-  private volatile boolean cdnDisabled;
+  /** Where parts come from now: one state swapped atomically by {@link #move} (see {@link SourceState}). */
+  private final AtomicReference<SourceState> state;
   /** Hash windows of the file (DC or CDN) around the parts in flight, and requests for them. */
   private final FileHashes hashes = new FileHashes();
-
-  private record Cdn(int dcId, TlBytes token, byte[] key, byte[] iv) {}
+  /** The verifying stage every CDN part, and every DC part when asked, passes through. */
+  private final PartVerifier verifier;
 
   /** upload.reuploadCdnFile calls for one part before the DC is asked for it instead. */
   static final int MAX_REUPLOADS = 3;
@@ -81,12 +84,12 @@ final class TelegramPartSource implements PartSource {
         && r.fileHashes().size() <= MAX_HASHES_PER_ANSWER;
   }
 
-  TelegramPartSource(DcClient client, HashCalls hashCalls, MediaFile file, boolean verify, boolean cdnAllowed) {
+  TelegramPartSource(DcClient client, MediaFile file, boolean verify, boolean cdnAllowed) {
     this.client = client;
     this.events = EventListener.guarded(client.eventListener());
-    this.hashCalls = hashCalls;
+    this.verifier = new PartVerifier(hashes, events);
     this.file = file;
-    this.dc = file.dcId();
+    this.state = new AtomicReference<>(SourceState.initial(file.dcId()));
     this.verify = verify;
     this.cdnAllowed = cdnAllowed;
   }
@@ -101,19 +104,42 @@ final class TelegramPartSource implements PartSource {
     this.file = fresh;
   }
 
-  /** The DC parts are currently fetched from. */
+  /** The file's master DC (where getFile, hashes and reuploads go). */
   int currentDc() {
-    return dc;
+    return state.get().masterDc();
   }
 
   boolean usingCdn() {
-    return cdn != null;
+    return state.get() instanceof Cdn;
+  }
+
+  /** The router's current state. */
+  SourceState state() {
+    return state.get();
+  }
+
+  /**
+   * Applies {@code transition} to the current state atomically; when the state changed, runs
+   * {@code onChange(previous, next)} once (by the caller whose swap won). Returns the state now.
+   */
+  private SourceState move(UnaryOperator<SourceState> transition, BiConsumer<SourceState, SourceState> onChange) {
+    while (true) {
+      SourceState prev = state.get();
+      SourceState next = transition.apply(prev);
+      if (next == prev) {
+        return prev;
+      }
+      if (state.compareAndSet(prev, next)) {
+        onChange.accept(prev, next);
+        return next;
+      }
+    }
   }
 
   /** Closes the file-transfer connections parts currently go to (the stall watchdog's remedy). */
   CompletableFuture<Void> reconnect() {
-    Cdn c = cdn;
-    return c != null ? client.cdn(c.dcId()).reconnect() : client.dc(dc).reconnect();
+    SourceState s = state.get();
+    return s instanceof Cdn c ? client.cdn(c.cdnDc()).reconnect() : client.dc(s.masterDc()).reconnect();
   }
 
   /**
@@ -122,11 +148,11 @@ final class TelegramPartSource implements PartSource {
    */
   @Override
   public CompletableFuture<TlBytes> fetch(long offset, int limit) {
-    boolean cdnNow = cdn != null;
+    boolean cdnNow = state.get() instanceof Cdn;
     hashes.scheduled(offset, limit, file.size(), verify || cdnNow ? hashRequester(cdnNow) : null);
     CompletableFuture<TlBytes> upstream = fetchFrom(offset, limit, 0).thenApply(b -> {
-      Cdn c = cdn;
-      events.partFetched(c != null ? c.dcId() : dc, offset, b.length()); // guarded: never throws
+      SourceState s = state.get();
+      events.partFetched(s instanceof Cdn c ? c.cdnDc() : s.masterDc(), offset, b.length()); // guarded: never throws
       return b;
     });
     upstream.whenComplete((b, e) -> {
@@ -142,30 +168,28 @@ final class TelegramPartSource implements PartSource {
   /** Asks for the hashes from an offset on: the CDN's (of the master DC) while on the CDN, else the DC's. */
   private FileHashes.Requester hashRequester(boolean fromCdn) {
     return from -> {
-      Cdn c = cdn;
-      if (fromCdn && c != null) {
-        return hashCalls.invoke(dc, new GetCdnFileHashes(c.token(), from)); // the master DC, never the CDN
+      SourceState s = state.get();
+      if (fromCdn && s instanceof Cdn c) {
+        return client.dc(c.masterDc()).getCdnFileHashes(new GetCdnFileHashes(c.token(), from)); // never the CDN
       }
-      return hashCalls.invoke(dc, new GetFileHashes(file.location(), from));
+      return client.dc(s.masterDc()).getFileHashes(new GetFileHashes(file.location(), from));
     };
   }
 
   private CompletableFuture<TlBytes> fetchFrom(long offset, int limit, int migrations) {
-    Cdn c = cdn;
-    if (c != null) {
+    SourceState s = state.get();
+    if (s instanceof Cdn c) {
       return fetchCdn(c, offset, limit, 0);
     }
     GetFile req = GetFile.builder().location(file.location()).offset(offset).limit(limit)
-        .cdnSupported(cdnAllowed && !cdnDisabled).build();
-    int target = dc;
-    return client.dc(target).invoke(req, PART_CALLS).handle((FileType r, Throwable e) -> {
+        .cdnSupported(cdnAllowed && s.cdnSupported()).build();
+    int target = s.masterDc();
+    return client.dc(target).getFile(req, PART_CALLS).handle((FileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (cause instanceof MigrateException m && m.kind() == MigrateException.Kind.FILE && migrations < 3) {
-          if (dc != m.dc()) {
-            events.migrated(target, m.dc(), m.errorMessage());
-          }
-          dc = m.dc(); // this request (and the rest of this file) lives on DC X
+          // this request (and the rest of this file) lives on DC X
+          move(st -> st.migrated(m.dc()), (prev, next) -> events.migrated(target, m.dc(), m.errorMessage()));
           return fetchFrom(offset, limit, migrations + 1);
         }
         return CompletableFuture.<TlBytes>failedFuture(cause);
@@ -178,23 +202,21 @@ final class TelegramPartSource implements PartSource {
         return verify ? verified(f.bytes(), offset, false) : CompletableFuture.completedFuture(f.bytes());
       }
       if (r instanceof FileCdnRedirect redirect) {
-        if (!followable(redirect)) {
-          cdnDisabled = true; // a redirect we cannot follow safely: the DC serves the bytes itself
-          return fetchFrom(offset, limit, migrations);
-        }
-        Cdn next = new Cdn(redirect.dcId(), redirect.fileToken(), redirect.encryptionKey().toByteArray(),
-            redirect.encryptionIv().toByteArray());
-        hashes.reset();
-        hashes.add(redirect.fileHashes());
-        cdn = next;
-        return fetchCdn(next, offset, limit, 0);
+        // to the CDN, or (a redirect we cannot follow safely) the DC serves the bytes itself
+        SourceState next = move(st -> st.redirected(redirect), (prev, now) -> {
+          if (now instanceof Cdn) {
+            hashes.reset();
+            hashes.add(redirect.fileHashes());
+          }
+        });
+        return next instanceof Cdn c ? fetchCdn(c, offset, limit, 0) : fetchFrom(offset, limit, migrations);
       }
       return CompletableFuture.<TlBytes>failedFuture(new io.telefetch.mtproto.rpc.ProtocolViolationException("unexpected answer " + r.tlName()));
     }).thenCompose(Function.identity());
   }
 
   private CompletableFuture<TlBytes> fetchCdn(Cdn c, long offset, int limit, int reuploads) {
-    return client.cdn(c.dcId()).invoke(new GetCdnFile(c.token(), offset, limit), PART_CALLS).handle((CdnFileType r, Throwable e) -> {
+    return client.cdn(c.cdnDc()).getCdnFile(new GetCdnFile(c.token(), offset, limit), PART_CALLS).handle((CdnFileType r, Throwable e) -> {
       if (e != null) {
         Throwable cause = unwrap(e);
         if (tokenInvalid(cause)) {
@@ -208,7 +230,7 @@ final class TelegramPartSource implements PartSource {
           fallBackFromCdn(c); // the CDN keeps asking for a reupload: the DC serves the bytes itself
           return fetchFrom(offset, limit, 0);
         }
-        return client.dc(dc).invoke(new ReuploadCdnFile(c.token(), reupload.requestToken()))
+        return client.dc(c.masterDc()).reuploadCdnFile(new ReuploadCdnFile(c.token(), reupload.requestToken()))
             .handle((List<FileHashType> hs, Throwable re) -> {
               if (re != null) {
                 Throwable cause = unwrap(re);
@@ -275,50 +297,14 @@ final class TelegramPartSource implements PartSource {
     return new BadPartException(offset / limit, n, problem);
   }
 
-  private synchronized void fallBackFromCdn(Cdn c) {
-    if (cdn == c) {
-      cdn = null;
-      cdnDisabled = true;
-      hashes.reset();
-    }
+  /** The CDN state {@code c} failed: the master DC serves the rest (once, whichever part saw it first). */
+  private void fallBackFromCdn(Cdn c) {
+    move(st -> st.cdnFailed(c), (prev, next) -> hashes.reset());
   }
 
-  /**
-   * Checks every hash window of {@code [offset, offset + data.length)} and completes with {@code
-   * data}, which then belongs to the caller; on a mismatch or an error {@code data} is released here.
-   */
+  /** {@link PartVerifier#verified} against the DC's hashes, or the CDN's (of the master DC). */
   private CompletableFuture<TlBytes> verified(TlBytes data, long offset, boolean fromCdn) {
-    long end = offset + data.length();
-    return hashes.covering(offset, end, hashRequester(fromCdn)).handle((windows, e) -> {
-      if (e != null) {
-        data.release();
-        throw new CompletionException(unwrap(e));
-      }
-      MessageDigest sha = sha256();
-      ByteBuffer view = data.asReadOnlyByteBuffer();
-      for (FileHash h : windows) {
-        int from = (int) (h.offset() - offset);
-        int to = (int) Math.min(data.length(), h.offset() + h.limit() - offset);
-        ByteBuffer window = view.duplicate();
-        window.position(from).limit(to);
-        sha.reset();
-        sha.update(window);
-        if (!ConstantTime.equals(sha.digest(), h.hash().toByteArray())) {
-          data.release();
-          events.hashMismatch(h.offset(), h.limit());
-          throw new HashMismatchException(h.offset(), h.limit());
-        }
-      }
-      return data;
-    });
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new io.telefetch.mtproto.crypto.CryptoProviderException("SHA-256 is unavailable", e);
-    }
+    return verifier.verified(data, offset, hashRequester(fromCdn));
   }
 
   /**

@@ -4,15 +4,17 @@ import io.telefetch.media.Progress;
 import io.telefetch.tl.TlBytes;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Downloads the parts of a {@link PartPlan} through a sliding window: up to {@code window} parts
@@ -27,7 +29,12 @@ import java.util.function.Consumer;
  * RetryPolicy} decides; a part is never delivered twice or out of order. {@link #cancel()} stops
  * every request promptly and releases everything buffered.
  *
- * <p>Thread-safe: callbacks may arrive on any thread; state changes are serialised on this object.
+ * <p>Threading: the engine's state is owned by one {@link SerialExecutor} ({@link
+ * Options#executor()}); every callback (a part answered, a write done, a retry due, a cancel) is a
+ * task on it, and no lock is held while the engine calls outside code (the source, the sink, the
+ * progress listener, the retry policy). A listener that blocks delays the download but never
+ * deadlocks it, and one that calls back into the engine (cancel, window) is served after it
+ * returns.
  */
 public final class DownloadEngine {
   /** The stall timeout doubles after each stall, up to this. */
@@ -38,21 +45,24 @@ public final class DownloadEngine {
   private final RetryPolicy retry;
   private final Consumer<Progress> progress;
   private final Clock clock;
+  private final SerialExecutor owner;
   private final int maxWindow;
   private final int minWindow;
   private final CompletableFuture<Long> result = new CompletableFuture<>();
 
-  // guarded by this
+  // owned by the serial executor (read elsewhere only through the volatile ones)
   private final Map<Long, TlBytes> buffered = new HashMap<>();
   /** Requests in flight: the part and the attempt each is for. */
   private final Map<CompletableFuture<?>, long[]> inFlight = new HashMap<>();
   private long nextRequest;
   private long nextEmit;
   private long eofPart = -1;
-  private int window;
+  private volatile int window;
   private int deliveredSinceGrowth;
   private boolean emitting;
-  private boolean finished;
+  private volatile boolean finished;
+  /** Set by {@link #cancel()} at once, from any thread: no part is requested or delivered after it. */
+  private volatile boolean cancelRequested;
   private long bytesDone;
   private long startMillis;
   private double bestLatencyMillis = Double.MAX_VALUE;
@@ -66,26 +76,126 @@ public final class DownloadEngine {
   private Supplier<CompletableFuture<Void>> onStall;
   private long lastProgressMillis;
   private int consecutiveStalls;
-  private int stalls;
+  private volatile int stalls;
 
   /**
-   * @param initialWindow parts in flight at the start
-   * @param maxWindow the most parts in flight or buffered (the memory bound)
+   * How an engine runs: its window bounds, clock, progress listener and owner executor. Immutable;
+   * {@link #newBuilder()} copies it into a builder.
    */
-  public DownloadEngine(PartPlan plan, PartSource source, PartSink sink, RetryPolicy retry, int initialWindow,
-      int maxWindow, Clock clock, Consumer<Progress> progress) {
-    if (initialWindow < 1 || maxWindow < initialWindow) {
-      throw new IllegalArgumentException("need 1 <= initialWindow <= maxWindow");
+  public static final class Options {
+    private final int initialWindow;
+    private final int maxWindow;
+    private final Clock clock;
+    private final Consumer<Progress> progress;
+    private final SerialExecutor executor;
+
+    private Options(Builder b) {
+      if (b.initialWindow < 1 || b.maxWindow < b.initialWindow) {
+        throw new IllegalArgumentException("need 1 <= initialWindow <= maxWindow: " + b.initialWindow + ", "
+            + b.maxWindow);
+      }
+      this.initialWindow = b.initialWindow;
+      this.maxWindow = b.maxWindow;
+      this.clock = b.clock;
+      this.progress = b.progress;
+      this.executor = b.executor;
     }
-    this.plan = plan;
-    this.source = source;
-    this.sink = sink;
-    this.retry = retry;
-    this.window = initialWindow;
-    this.maxWindow = maxWindow;
+
+    /** Window 4 of 16, the system clock, no listener, a fresh direct {@link SerialExecutor}. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder newBuilder() {
+      Builder b = new Builder();
+      b.initialWindow = initialWindow;
+      b.maxWindow = maxWindow;
+      b.clock = clock;
+      b.progress = progress;
+      b.executor = executor;
+      return b;
+    }
+
+    /** Parts in flight at the start. */
+    public int initialWindow() {
+      return initialWindow;
+    }
+
+    /** The most parts in flight or buffered (the memory bound). */
+    public int maxWindow() {
+      return maxWindow;
+    }
+
+    /** The clock of rates, latencies and the stall watchdog. */
+    public Clock clock() {
+      return clock;
+    }
+
+    /** Receives a {@link Progress} after each part delivered (on the owner executor). */
+    public Consumer<Progress> progress() {
+      return progress;
+    }
+
+    /** The executor owning the engine's state; null: a new direct one per engine. */
+    public SerialExecutor executor() {
+      return executor;
+    }
+
+    /** Builds {@link Options}. */
+    public static final class Builder {
+      private int initialWindow = 4;
+      private int maxWindow = 16;
+      private Clock clock = Clock.systemUTC();
+      private Consumer<Progress> progress = p -> {};
+      private SerialExecutor executor;
+
+      private Builder() {}
+
+      /** Parts in flight at the start ({@code initial}) and at most ({@code max}). */
+      public Builder window(int initial, int max) {
+        this.initialWindow = initial;
+        this.maxWindow = max;
+        return this;
+      }
+
+      public Builder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+      }
+
+      public Builder progress(Consumer<Progress> progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
+      }
+
+      /** The executor owning the engine's state (shared with the source when it has state too). */
+      public Builder executor(SerialExecutor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+      }
+
+      /**
+       * @throws IllegalArgumentException unless {@code 1 <= initialWindow <= maxWindow}
+       */
+      public Options build() {
+        return new Options(this);
+      }
+    }
+  }
+
+  /** An engine for {@code plan}; nothing is requested before {@link #start()}. */
+  public DownloadEngine(PartPlan plan, PartSource source, PartSink sink, RetryPolicy retry, Options options) {
+    this.plan = Objects.requireNonNull(plan, "plan");
+    this.source = Objects.requireNonNull(source, "source");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.window = options.initialWindow();
+    this.maxWindow = options.maxWindow();
     this.minWindow = 1;
-    this.clock = clock;
-    this.progress = progress;
+    this.clock = options.clock();
+    this.progress = options.progress();
+    this.owner = options.executor() != null ? options.executor() : SerialExecutor.direct();
     this.nextRequest = plan.firstPart();
     this.nextEmit = plan.firstPart();
   }
@@ -97,10 +207,10 @@ public final class DownloadEngine {
    * reconnecting the connections they were sent on) and asks for the same parts again once that
    * completes. Each stall doubles the timeout (up to 10 minutes) so that a slow link is not taken
    * for a dead one. After {@code maxStalls} stalls in a row without progress the download fails
-   * with {@link DownloadStalledException}.
+   * with {@link DownloadStalledException}. Arm it before {@link #start()} (on the starting thread):
+   * the owner reads these settings only from its tasks.
    */
-  public synchronized DownloadEngine watchdog(java.time.Duration timeout, int maxStalls,
-      Supplier<CompletableFuture<Void>> onStall) {
+  public DownloadEngine watchdog(Duration timeout, int maxStalls, Supplier<CompletableFuture<Void>> onStall) {
     if (timeout.isNegative() || timeout.isZero() || maxStalls < 0) {
       throw new IllegalArgumentException("the stall timeout must be positive");
     }
@@ -111,63 +221,62 @@ public final class DownloadEngine {
   }
 
   /** How many times the watchdog fired. */
-  public synchronized int stalls() {
+  public int stalls() {
     return stalls;
   }
 
   /**
    * The watchdog's tick (call it periodically, e.g. every quarter of the timeout): handles a stall
-   * if there is one.
+   * if there is one, on the owner executor.
    *
-   * @return whether it found a stall
+   * @return completes with whether it found a stall (at once when the owner is idle)
    */
-  public boolean checkStall() {
-    List<long[]> retry = new ArrayList<>();
-    Supplier<CompletableFuture<Void>> action;
-    synchronized (this) {
-      if (finished || stallTimeoutMillis == 0 || inFlight.isEmpty()
-          || clock.millis() - lastProgressMillis < Math.max(stallTimeoutMillis, 4 * slowestPartMillis)) {
-        return false;
-      }
-      stalls++;
-      // a slow link is not a dead one: wait twice as long before the next verdict
-      stallTimeoutMillis = Math.min(MAX_STALL_TIMEOUT_MILLIS, stallTimeoutMillis * 2);
-      if (++consecutiveStalls > maxStalls) {
-        finish(new DownloadStalledException(consecutiveStalls - 1, stallTimeoutMillis / 2));
-        return true;
-      }
-      // abandon the unanswered requests: a late answer finds them gone and is released
-      List<CompletableFuture<?>> stalled = new ArrayList<>(inFlight.keySet());
-      for (CompletableFuture<?> f : stalled) {
-        retry.add(inFlight.remove(f));
-        f.cancel(true);
-      }
-      lastProgressMillis = clock.millis();
-      action = onStall;
+  public CompletableFuture<Boolean> checkStall() {
+    CompletableFuture<Boolean> found = new CompletableFuture<>();
+    owner.execute(() -> found.complete(stallCheck()));
+    return found;
+  }
+
+  private boolean stallCheck() {
+    if (finished || stallTimeoutMillis == 0 || inFlight.isEmpty()
+        || clock.millis() - lastProgressMillis < Math.max(stallTimeoutMillis, 4 * slowestPartMillis)) {
+      return false;
     }
+    stalls++;
+    // a slow link is not a dead one: wait twice as long before the next verdict
+    stallTimeoutMillis = Math.min(MAX_STALL_TIMEOUT_MILLIS, stallTimeoutMillis * 2);
+    if (++consecutiveStalls > maxStalls) {
+      finish(new DownloadStalledException(consecutiveStalls - 1, stallTimeoutMillis / 2));
+      return true;
+    }
+    // abandon the unanswered requests: a late answer finds them gone and is released
+    List<long[]> again = new ArrayList<>();
+    for (CompletableFuture<?> f : new ArrayList<>(inFlight.keySet())) {
+      again.add(inFlight.remove(f));
+      f.cancel(true);
+    }
+    lastProgressMillis = clock.millis();
     CompletableFuture<Void> ready;
     try {
-      ready = action == null ? CompletableFuture.completedFuture(null) : action.get();
+      ready = onStall == null ? CompletableFuture.completedFuture(null) : onStall.get();
     } catch (RuntimeException e) {
       ready = CompletableFuture.completedFuture(null);
     }
-    ready.handle((v, e) -> null).thenRun(() -> {
-      synchronized (this) {
-        if (finished) {
-          return;
-        }
-        lastProgressMillis = clock.millis();
-        for (long[] r : retry) {
-          request(r[0], (int) r[1] + 1);
-        }
+    ready.handle((v, e) -> null).thenRun(() -> owner.execute(() -> {
+      if (finished) {
+        return;
       }
-    });
+      lastProgressMillis = clock.millis();
+      for (long[] r : again) {
+        request(r[0], (int) r[1] + 1);
+      }
+    }));
     return true;
   }
 
   /** Starts the download; the future completes with the number of bytes delivered. */
   public CompletableFuture<Long> start() {
-    synchronized (this) {
+    owner.execute(() -> {
       startMillis = clock.millis();
       lastProgressMillis = startMillis;
       epochStart = startMillis;
@@ -176,7 +285,7 @@ public final class DownloadEngine {
       } else {
         pump();
       }
-    }
+    });
     return result;
   }
 
@@ -185,15 +294,17 @@ public final class DownloadEngine {
     return result;
   }
 
-  /** Stops all requests, releases buffered parts and fails the result with CancellationException. */
+  /**
+   * Stops all requests, releases buffered parts and fails the result with CancellationException
+   * (at once when the owner is idle, else right after its current task).
+   */
   public void cancel() {
-    synchronized (this) {
-      finish(new CancellationException("download cancelled"));
-    }
+    cancelRequested = true;
+    owner.execute(() -> finish(new CancellationException("download cancelled")));
   }
 
   /** The current window (parts). */
-  public synchronized int window() {
+  public int window() {
     return window;
   }
 
@@ -205,9 +316,9 @@ public final class DownloadEngine {
     return eofPart < 0 || nextRequest <= eofPart;
   }
 
-  /** Requests parts while the window allows. Caller holds the lock. */
+  /** Requests parts while the window allows. */
   private void pump() {
-    while (!finished && morePartsToRequest() && nextRequest - nextEmit < window) {
+    while (!finished && !cancelRequested && morePartsToRequest() && nextRequest - nextEmit < window) {
       long part = nextRequest++;
       request(part, 1);
     }
@@ -223,65 +334,64 @@ public final class DownloadEngine {
     }
     inFlight.put(f, new long[] {part, attempt});
     CompletableFuture<TlBytes> fetch = f;
-    f.whenComplete((data, error) -> onFetched(fetch, part, attempt, sentAt, data, error));
+    f.whenComplete((data, error) -> owner.execute(() -> onFetched(fetch, part, attempt, sentAt, data, error)));
   }
 
   private void onFetched(CompletableFuture<TlBytes> fetch, long part, int attempt, long sentAt, TlBytes data,
       Throwable error) {
-    CompletableFuture<Void> retryAfter = null;
-    synchronized (this) {
-      if (inFlight.remove(fetch) == null || finished) {
-        if (data != null) {
-          data.release(); // finished, or abandoned by the watchdog (the part was asked again)
-        }
-        return;
+    if (inFlight.remove(fetch) == null || finished) {
+      if (data != null) {
+        data.release(); // finished, or abandoned by the watchdog (the part was asked again)
       }
-      lastProgressMillis = clock.millis();
-      consecutiveStalls = 0;
-      if (error == null && data.length() > plan.partSize()) {
+      return;
+    }
+    lastProgressMillis = clock.millis();
+    consecutiveStalls = 0;
+    if (error == null && data.length() > plan.partSize()) {
+      int n = data.length();
+      data.release();
+      error = new BadPartException(part, n, n + " bytes for a " + plan.partSize() + "-byte request");
+    }
+    if (error == null && data.length() < plan.partSize()) {
+      long end = plan.endPart();
+      boolean lastPlanned = end >= 0 && part == end - 1;
+      boolean coversWanted = data.length() >= plan.skipOf(part) + plan.wantedOf(part);
+      if (!(lastPlanned && coversWanted) && end >= 0) {
         int n = data.length();
         data.release();
-        error = new BadPartException(part, n, n + " bytes for a " + plan.partSize() + "-byte request");
-      }
-      if (error == null && data.length() < plan.partSize()) {
-        long end = plan.endPart();
-        boolean lastPlanned = end >= 0 && part == end - 1;
-        boolean coversWanted = data.length() >= plan.skipOf(part) + plan.wantedOf(part);
-        if (!(lastPlanned && coversWanted) && end >= 0) {
-          int n = data.length();
-          data.release();
-          error = new BadPartException(part, n, "ended early: " + n + " bytes, the file is shorter than its size");
-        } else if (end < 0 && (eofPart < 0 || part < eofPart)) {
-          eofPart = part; // end of file detected by a short reply
-        }
-      }
-      if (error != null) {
-        Throwable cause = unwrap(error);
-        retryAfter = retry.onFailure(cause, attempt, new WindowControl());
-      } else {
-        observeLatency(clock.millis() - sentAt);
-        if (eofPart >= 0 && part > eofPart) {
-          data.release(); // past the end of the file
-        } else {
-          buffered.put(part, data);
-          tryEmit();
-        }
-        pump();
-        return;
+        error = new BadPartException(part, n, "ended early: " + n + " bytes, the file is shorter than its size");
+      } else if (end < 0 && (eofPart < 0 || part < eofPart)) {
+        eofPart = part; // end of file detected by a short reply
       }
     }
-    retryAfter.whenComplete((v, e) -> {
-      synchronized (this) {
-        if (finished) {
-          return;
-        }
-        if (e != null) {
-          finish(unwrap(e));
-          return;
-        }
-        request(part, attempt + 1);
+    if (error == null) {
+      observeLatency(clock.millis() - sentAt);
+      if (eofPart >= 0 && part > eofPart) {
+        data.release(); // past the end of the file
+      } else {
+        buffered.put(part, data);
+        tryEmit();
       }
-    });
+      pump();
+      return;
+    }
+    Throwable cause = unwrap(error);
+    CompletableFuture<Void> retryAfter;
+    try {
+      retryAfter = retry.onFailure(cause, attempt, new WindowControl());
+    } catch (RuntimeException e) {
+      retryAfter = CompletableFuture.failedFuture(e);
+    }
+    retryAfter.whenComplete((v, e) -> owner.execute(() -> {
+      if (finished) {
+        return;
+      }
+      if (e != null) {
+        finish(unwrap(e));
+        return;
+      }
+      request(part, attempt + 1);
+    }));
   }
 
   private void observeLatency(long millis) {
@@ -291,9 +401,9 @@ public final class DownloadEngine {
     latencyEwma = latencyEwma == 0 ? l : latencyEwma * 0.8 + l * 0.2;
   }
 
-  /** Delivers the next part if it is buffered and the sink is free. Caller holds the lock. */
+  /** Delivers the next part if it is buffered and the sink is free. */
   private void tryEmit() {
-    if (emitting || finished) {
+    if (emitting || finished || cancelRequested) {
       return;
     }
     TlBytes data = buffered.remove(nextEmit);
@@ -315,27 +425,32 @@ public final class DownloadEngine {
     }
     written.whenComplete((v, e) -> {
       data.release();
-      synchronized (this) {
-        emitting = false;
-        if (finished) {
-          return;
-        }
-        if (e != null) {
-          finish(unwrap(e));
-          return;
-        }
-        nextEmit++;
-        bytesDone += len;
-        grow();
-        reportProgress();
-        if (done()) {
-          finish(null);
-          return;
-        }
-        tryEmit();
-        pump();
-      }
+      owner.execute(() -> onWritten(len, e));
     });
+  }
+
+  private void onWritten(int len, Throwable e) {
+    emitting = false;
+    if (finished) {
+      return;
+    }
+    if (e != null) {
+      finish(unwrap(e));
+      return;
+    }
+    nextEmit++;
+    bytesDone += len;
+    grow();
+    reportProgress();
+    if (finished || cancelRequested) {
+      return; // the listener cancelled: its task comes next
+    }
+    if (done()) {
+      finish(null);
+      return;
+    }
+    tryEmit();
+    pump();
   }
 
   private boolean done() {
@@ -374,7 +489,8 @@ public final class DownloadEngine {
   private void reportProgress() {
     long elapsed = Math.max(1, clock.millis() - startMillis);
     try {
-      progress.accept(new Progress(bytesDone, plan.length(), bytesDone * 1000.0 / elapsed, window, inFlight.size()));
+      progress.accept(new Progress(bytesDone, plan.length(), bytesDone * 1000.0 / elapsed, window, inFlight.size(),
+          plan.start() + bytesDone));
     } catch (RuntimeException ignored) {
       // a listener's failure must not break the download
     }
@@ -408,20 +524,19 @@ public final class DownloadEngine {
     return e;
   }
 
+  /** The retry policy's handle on the window: a shrink is a task on the owner. */
   private final class WindowControl implements RetryPolicy.Window {
     @Override
     public void shrink() {
-      synchronized (DownloadEngine.this) {
+      owner.execute(() -> {
         window = Math.max(minWindow, window / 2);
         deliveredSinceGrowth = 0;
-      }
+      });
     }
 
     @Override
     public int size() {
-      synchronized (DownloadEngine.this) {
-        return window;
-      }
+      return window;
     }
   }
 }

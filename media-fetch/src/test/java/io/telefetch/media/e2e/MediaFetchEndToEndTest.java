@@ -328,9 +328,19 @@ class MediaFetchEndToEndTest {
     assertThatThrownBy(first::join).isInstanceOf(CancellationException.class);
     Thread.sleep(200);
     long before = cluster.dc(2).recorder().count("upload.getFile");
-    Path done = fetcher().download(file).range(0, 64 * MIB).toPath(target).get(60, TimeUnit.SECONDS);
+    List<Progress> events = new CopyOnWriteArrayList<>();
+    Path done = fetcher().download(file).range(0, 64 * MIB).withProgress(events::add).toPath(target)
+        .get(60, TimeUnit.SECONDS);
     long fetched = cluster.dc(2).recorder().count("upload.getFile") - before;
     assertThat(sha256(done)).isEqualTo(sha256(big.content(), 0, 64L * MIB));
     assertThat(fetched).as("parts fetched after resuming").isLessThan(60);
+    // progress counts the whole file, not the bytes since the resume point
+    Progress firstEvent = events.get(0);
+    assertThat(firstEvent.bytesDone()).as("the saved bytes count").isGreaterThan(8L * MIB);
+    assertThat(firstEvent.position()).as("an absolute file offset").isEqualTo(firstEvent.bytesDone());
+    assertThat(firstEvent.totalBytes()).isEqualTo(64L * MIB);
+    Progress last = events.get(events.size() - 1);
+    assertThat(last.bytesDone()).isEqualTo(64L * MIB);
+    assertThat(last.position()).isEqualTo(64L * MIB);
   }
 }

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +57,13 @@ class DownloadEngineTest {
     }
   }
 
+  /** An engine on a direct serial owner (every task runs on the thread that completes a future). */
+  private static DownloadEngine engine(PartPlan plan, PartSource source, PartSink sink, RetryPolicy retry,
+      int initialWindow, int maxWindow, Clock clock, java.util.function.Consumer<io.telefetch.media.Progress> progress) {
+    return new DownloadEngine(plan, source, sink, retry, DownloadEngine.Options.builder()
+        .window(initialWindow, maxWindow).clock(clock).progress(progress).build());
+  }
+
   private static final RetryPolicy NO_RETRY = (e, attempt, w) -> CompletableFuture.failedFuture(e);
 
   private static long drive(FakeSource source, Collector sink, DownloadEngine engine, Random random) {
@@ -83,7 +93,7 @@ class DownloadEngineTest {
     FakeSource source = new FakeSource(data);
     Collector sink = new Collector();
     PartPlan plan = PartPlan.of(part, knownSize ? size : -1, offset, knownSize ? length : Long.MAX_VALUE);
-    DownloadEngine engine = new DownloadEngine(plan, source, sink, NO_RETRY, 2, 8, Clock.systemUTC(), p -> {});
+    DownloadEngine engine = engine(plan, source, sink, NO_RETRY, 2, 8, Clock.systemUTC(), p -> {});
     long n = drive(source, sink, engine, new Random(size));
     long expectedLength = knownSize ? length : size - offset;
     assertThat(n).isEqualTo(expectedLength);
@@ -97,7 +107,7 @@ class DownloadEngineTest {
     FakeSource source = new FakeSource(data);
     Collector sink = new Collector();
     sink.slow = true;
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(16 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(16 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 4, 6, Clock.systemUTC(), p -> {});
     CompletableFuture<Long> result = engine.start();
     Random random = new Random(3);
@@ -124,7 +134,7 @@ class DownloadEngineTest {
     // throughput grows with the window until the maximum (deterministic whatever the machine does).
     TestClock clock = TestClock.at(1_000_000);
 
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 1, 8, clock, p -> windows.add(p.window()));
     CompletableFuture<Long> result = engine.start();
     Random random = new Random(4);
@@ -154,7 +164,7 @@ class DownloadEngineTest {
       w.shrink();
       return CompletableFuture.completedFuture(null);
     };
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         policy, 8, 8, Clock.systemUTC(), p -> {});
     drive(source, sink, engine, new Random(5));
     assertThat(sink.out.toByteArray()).isEqualTo(data);
@@ -167,7 +177,7 @@ class DownloadEngineTest {
     FakeSource source = new FakeSource(data);
     source.failure = (offset, limit) -> offset == 3L * 64 * KIB ? new IllegalStateException("boom") : null;
     Collector sink = new Collector();
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 8, 8, Clock.systemUTC(), p -> {});
     CompletableFuture<Long> result = engine.start();
     Random random = new Random(6);
@@ -185,7 +195,7 @@ class DownloadEngineTest {
     byte[] data = file(4 << 20, 13);
     FakeSource source = new FakeSource(data);
     Collector sink = new Collector();
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 4, 4, Clock.systemUTC(), p -> {});
     CompletableFuture<Long> result = engine.start();
     source.releaseSome(new Random(7), 2);
@@ -203,7 +213,7 @@ class DownloadEngineTest {
     FakeSource source = new FakeSource(data);
     Collector sink = new Collector();
     // claim the file is bigger than it is
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(16 * KIB, 200_000, 0, 200_000), source, sink, NO_RETRY,
+    DownloadEngine engine = engine(PartPlan.of(16 * KIB, 200_000, 0, 200_000), source, sink, NO_RETRY,
         4, 4, Clock.systemUTC(), p -> {});
     CompletableFuture<Long> result = engine.start();
     Random random = new Random(8);
@@ -233,7 +243,7 @@ class DownloadEngineTest {
     Collector sink = new Collector();
     TestClock clock = TestClock.at(1_000_000);
     int[] remedies = {0};
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink,
         NO_RETRY, 4, 4, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(30), 2, () -> {
           remedies[0]++;
           return CompletableFuture.completedFuture(null);
@@ -241,9 +251,9 @@ class DownloadEngineTest {
     CompletableFuture<Long> result = engine.start();
     assertThat(source.outstanding()).isEqualTo(4);
     clock.advance(29_999);
-    assertThat(engine.checkStall()).as("not yet").isFalse();
+    assertThat(engine.checkStall().join()).as("not yet").isFalse();
     clock.advance(1);
-    assertThat(engine.checkStall()).as("30 s without an answer").isTrue();
+    assertThat(engine.checkStall().join()).as("30 s without an answer").isTrue();
     assertThat(remedies[0]).isEqualTo(1);
     assertThat(source.requests.get()).as("the 4 parts asked again").isEqualTo(8);
     // the abandoned requests are answered late: released, not delivered twice
@@ -260,9 +270,9 @@ class DownloadEngineTest {
       }
     }
     clock.advance(30_000);
-    assertThat(engine.checkStall()).as("the timeout doubled after a stall").isFalse();
+    assertThat(engine.checkStall().join()).as("the timeout doubled after a stall").isFalse();
     clock.advance(30_000);
-    assertThat(engine.checkStall()).isTrue();
+    assertThat(engine.checkStall().join()).isTrue();
     assertThat(remedies[0]).isEqualTo(2);
     // now the source answers: the download completes exactly, and progress resets the count
     assertThat(drive(source, sink, engine, random)).isEqualTo(data.length);
@@ -276,19 +286,119 @@ class DownloadEngineTest {
     byte[] data = file(4 * 64 * KIB, 98);
     FakeSource source = new FakeSource(data);
     TestClock clock = TestClock.at(1_000_000);
-    DownloadEngine engine = new DownloadEngine(PartPlan.of(64 * KIB, data.length, 0, data.length), source,
+    DownloadEngine engine = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source,
         new Collector(), NO_RETRY, 2, 2, clock, p -> {}).watchdog(java.time.Duration.ofSeconds(1), 2,
             () -> CompletableFuture.completedFuture(null));
     CompletableFuture<Long> result = engine.start();
     for (int i = 0; i < 3; i++) {
       clock.advance(10_000);
-      assertThat(engine.checkStall()).isTrue();
+      assertThat(engine.checkStall().join()).isTrue();
     }
     assertThat(result).isCompletedExceptionally();
     assertThatThrownBy(result::join).hasCauseInstanceOf(DownloadStalledException.class);
-    assertThat(engine.checkStall()).as("finished").isFalse();
+    assertThat(engine.checkStall().join()).as("finished").isFalse();
     synchronized (source) {
       source.pending.forEach(r -> r.future().cancel(true));
     }
+  }
+
+  @Test
+  void aListenerBlockedOnAnotherThreadsCallsIntoTheEngineDoesNotDeadlock() throws Exception {
+    byte[] data = file(1 << 20, 21);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    DownloadEngine[] engine = new DownloadEngine[1];
+    CountDownLatch otherReturned = new CountDownLatch(1);
+    AtomicBoolean servedWhileBlocked = new AtomicBoolean();
+    AtomicInteger events = new AtomicInteger();
+    // the other thread calls into the engine while the listener (on the owner) waits for it
+    Thread other = new Thread(() -> {
+      engine[0].window();
+      engine[0].checkStall();
+      engine[0].cancel();
+      otherReturned.countDown();
+    });
+    engine[0] = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink, NO_RETRY, 4, 4,
+        Clock.systemUTC(), p -> {
+          if (events.getAndIncrement() == 0) {
+            other.start();
+            try {
+              servedWhileBlocked.set(otherReturned.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+    CompletableFuture<Long> result = engine[0].start();
+    Random random = new Random(21);
+    for (int i = 0; i < 10_000 && !result.isDone(); i++) {
+      source.releaseSome(random, 2);
+    }
+    other.join(10_000);
+    assertThat(servedWhileBlocked).as("no lock held while the listener runs").isTrue();
+    assertThatThrownBy(result::join).isInstanceOf(CancellationException.class);
+    assertThat(events).as("nothing delivered after the cancel").hasValue(1);
+    assertThat(sink.out.size()).isEqualTo(64 * KIB);
+    source.releaseSome(random, 100); // late answers are released by the engine (the leak detector checks)
+  }
+
+  @Test
+  void aListenerThatReentersTheEngineIsServedAfterItReturns() {
+    byte[] data = file(1 << 20, 22);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    DownloadEngine[] engine = new DownloadEngine[1];
+    List<Integer> windows = new ArrayList<>();
+    List<Boolean> stallFound = new ArrayList<>();
+    engine[0] = engine(PartPlan.of(64 * KIB, data.length, 0, data.length), source, sink, NO_RETRY, 4, 4,
+        Clock.systemUTC(), p -> {
+          windows.add(engine[0].window());
+          // re-entering: the check runs after this listener, on the same owner, not recursively
+          CompletableFuture<Boolean> check = engine[0].checkStall();
+          stallFound.add(check.isDone());
+          if (p.bytesDone() >= 3 * 64 * KIB) {
+            engine[0].cancel();
+          }
+        });
+    CompletableFuture<Long> result = engine[0].start();
+    Random random = new Random(22);
+    for (int i = 0; i < 10_000 && !result.isDone(); i++) {
+      source.releaseSome(random, 1);
+    }
+    assertThatThrownBy(result::join).isInstanceOf(CancellationException.class);
+    assertThat(windows).hasSize(3).containsOnly(4);
+    assertThat(stallFound).as("queued behind the listener, not run inside it").containsOnly(false);
+    assertThat(sink.out.toByteArray()).isEqualTo(Arrays.copyOf(data, 3 * 64 * KIB));
+    source.releaseSome(random, 100);
+  }
+
+  @Test
+  void partsCompletedOnManyThreadsAtOnceAreDeliveredExactly() throws Exception {
+    byte[] data = file(4 << 20, 23);
+    FakeSource source = new FakeSource(data);
+    Collector sink = new Collector();
+    DownloadEngine engine = engine(PartPlan.of(16 * KIB, data.length, 0, data.length), source, sink, NO_RETRY, 8,
+        16, Clock.systemUTC(), p -> {});
+    CompletableFuture<Long> result = engine.start();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Random random = new Random(t);
+        workers.add(pool.submit(() -> {
+          for (int i = 0; i < 1_000_000 && !result.isDone(); i++) {
+            source.releaseSome(random, 1);
+          }
+        }));
+      }
+      assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(data.length);
+      for (java.util.concurrent.Future<?> w : workers) {
+        w.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sink.out.toByteArray()).isEqualTo(data);
+    assertThat(source.maxOutstanding).isLessThanOrEqualTo(16);
   }
 }

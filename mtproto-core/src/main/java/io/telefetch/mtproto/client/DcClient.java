@@ -3,12 +3,25 @@ package io.telefetch.mtproto.client;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.tl.TlMethod;
+import io.telefetch.tl.api.FileHashType;
+import io.telefetch.tl.api.upload.CdnFileType;
+import io.telefetch.tl.api.upload.FileType;
+import io.telefetch.tl.api.upload.GetCdnFile;
+import io.telefetch.tl.api.upload.GetCdnFileHashes;
+import io.telefetch.tl.api.upload.GetFile;
+import io.telefetch.tl.api.upload.GetFileHashes;
+import io.telefetch.tl.api.upload.ReuploadCdnFile;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An authorised handle on one data center for file transfer: the five methods the downloader
  * needs from the client (gotd's {@code downloader.Client} idea), so it can be tested with a fake.
  * Get one from {@link TelegramClient#dc(int)}; {@code client.dc(client.mainDc())} is the home DC.
+ *
+ * <p>The typed file methods ({@link #getFile}, {@link #getCdnFile}, {@link #getFileHashes}, {@link
+ * #getCdnFileHashes}, {@link #reuploadCdnFile}) say where each call belongs; their defaults send
+ * it through {@link #invoke(TlMethod, CallOptions)}, so a fake implements only {@code invoke}.
  *
  * <p>Handles are cheap and thread-safe. The first call through a handle on a DC other than the
  * home DC exports the account's authorization there ({@code auth.exportAuthorization} on the home
@@ -76,5 +89,46 @@ public interface DcClient {
    */
   default CompletableFuture<Void> reconnect() {
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * upload.getFile on this DC's file-transfer connections. The {@code bytes} of an {@code
+   * upload.file} answer belong to the caller (see {@link #invoke(TlMethod)}).
+   */
+  default CompletableFuture<FileType> getFile(GetFile request, CallOptions options) {
+    return invoke(request, options);
+  }
+
+  /**
+   * upload.getCdnFile on this (CDN) DC's connections. The {@code bytes} of an {@code
+   * upload.cdnFile} answer belong to the caller.
+   */
+  default CompletableFuture<CdnFileType> getCdnFile(GetCdnFile request, CallOptions options) {
+    return invoke(request, options);
+  }
+
+  /**
+   * upload.getFileHashes on this DC: small answers that should not queue behind the parts, so a
+   * client with an ordinary connection to the DC sends them there (the default shares the
+   * file-transfer connections). The answer holds no slice (nothing to release).
+   */
+  default CompletableFuture<List<FileHashType>> getFileHashes(GetFileHashes request) {
+    return invoke(request);
+  }
+
+  /**
+   * upload.getCdnFileHashes on this DC, the file's master DC (never the CDN): on the ordinary
+   * connection like {@link #getFileHashes}. The answer holds no slice.
+   */
+  default CompletableFuture<List<FileHashType>> getCdnFileHashes(GetCdnFileHashes request) {
+    return invoke(request);
+  }
+
+  /**
+   * upload.reuploadCdnFile on this DC, the file's master DC: asks it to put the file back on the
+   * CDN; answers the hashes of the reuploaded parts (no slice).
+   */
+  default CompletableFuture<List<FileHashType>> reuploadCdnFile(ReuploadCdnFile request) {
+    return invoke(request);
   }
 }

@@ -439,6 +439,19 @@ public final class TelegramClient implements AutoCloseable {
       return call(cdn ? Route.cdn(dcId) : Route.of(dcId, Purpose.DOWNLOAD), method, callOptions);
     }
 
+    /** Hashes go to the DC's ordinary connection, not behind the parts (a CDN handle has none). */
+    @Override
+    public CompletableFuture<java.util.List<io.telefetch.tl.api.FileHashType>> getFileHashes(
+        io.telefetch.tl.api.upload.GetFileHashes request) {
+      return cdn ? invoke(request) : TelegramClient.this.invoke(dcId, request);
+    }
+
+    @Override
+    public CompletableFuture<java.util.List<io.telefetch.tl.api.FileHashType>> getCdnFileHashes(
+        io.telefetch.tl.api.upload.GetCdnFileHashes request) {
+      return cdn ? invoke(request) : TelegramClient.this.invoke(dcId, request);
+    }
+
     @Override
     public EventListener eventListener() {
       return options.events;
