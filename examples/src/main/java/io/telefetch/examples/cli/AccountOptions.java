@@ -87,8 +87,8 @@ public final class AccountOptions {
   }
 
   /**
-   * The api credentials: {@code --api-id}/{@code --api-hash}, else the environment, else the
-   * config file, else (testkit) the cluster's.
+   * The api credentials: {@code --api-id}/{@code --api-hash}, else (with {@code --testkit
+   * CONFIG.json}) the cluster's, else the environment, else the config file.
    *
    * @throws CliException when none are set or the api_id is not a number
    */
@@ -97,6 +97,10 @@ public final class AccountOptions {
     Properties file = null;
     String id = apiId == null ? null : apiId.toString();
     String hash = apiHash;
+    if (testkitConfig != null) { // a testkit only knows its own credentials: the user's real ones never fit
+      id = id == null ? Integer.toString(testkitConfig.apiId()) : id;
+      hash = hash == null ? testkitConfig.apiHash() : hash;
+    }
     if (id == null) {
       id = io.env(ENV_API_ID);
     }
@@ -107,10 +111,6 @@ public final class AccountOptions {
       file = home.config();
       id = id == null ? file.getProperty("api_id") : id;
       hash = hash == null ? file.getProperty("api_hash") : hash;
-    }
-    if ((id == null || hash == null) && testkitConfig != null) {
-      id = id == null ? Integer.toString(testkitConfig.apiId()) : id;
-      hash = hash == null ? testkitConfig.apiHash() : hash;
     }
     if (id == null || hash == null || id.isBlank() || hash.isBlank()) {
       throw new CliException("no api_id/api_hash: Telegram needs your app's credentials",
