@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code responseBody} is flushed, never closed). When the client disconnects, {@code
  * responseBody.write} throws, the remux stops and {@code result()} fails with {@link
  * FfmpegException.Reason#OUTPUT}; call {@link #close()} in every case (it kills FFmpeg if it still
- * runs).
+ * runs). A consumer whose {@code write} blocks forever holds the pump thread until that write
+ * returns or throws even after a cancel, so the gateway closes the socket too.
  *
  * <p>Outcome: {@link #result()} completes with a {@link Result} when FFmpeg exited 0 and all of its
  * output was written; it fails with a {@link FfmpegException} ({@link FfmpegException.Reason#FAILED}
