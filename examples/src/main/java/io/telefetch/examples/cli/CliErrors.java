@@ -160,6 +160,9 @@ public final class CliErrors {
     if (e instanceof IOException) {
       return failed(oneLine(e.getMessage()), "check the file or directory named above");
     }
+    if (e instanceof io.telefetch.examples.ffmpeg.FfmpegException f) {
+      return failed(oneLine(f.getMessage()), io.telefetch.examples.ffmpeg.RemuxOptions.HINT);
+    }
     if (e instanceof TelefetchException) {
       return failed(oneLine(e.getMessage()), "run again with --debug for the details");
     }
