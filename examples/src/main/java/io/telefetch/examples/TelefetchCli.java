@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "telefetch", mixinStandardHelpOptions = true, version = "telefetch 0.1.0",
     description = "Telegram media at wire speed.",
     subcommands = {TelefetchCli.Tl.class, DemoCommand.class, FetchCommand.class,
-        LinkCommand.class, DownloadCommand.class})
+        LinkCommand.class, DownloadCommand.class, io.telefetch.examples.serve.ServeCommand.class})
 public final class TelefetchCli implements Runnable {
 
   public static void main(String[] args) {
