@@ -479,11 +479,11 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** The client went away: cancels the download. */
     void cancel() {
       if (end()) {
-        s.metrics().cancelled.inc();
         if (sub != null) {
           sub.cancel();
         }
         x.finish(ctx, false);
+        s.metrics().cancelled.inc(); // last: once counted, the slot is free
       }
     }
 
