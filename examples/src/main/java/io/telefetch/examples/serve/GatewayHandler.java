@@ -100,6 +100,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     final boolean keepAlive;
     final long start = System.nanoTime();
     final boolean head;
+    final String range;
     int status = 200;
     long bytes;
     boolean slot;
@@ -111,6 +112,8 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       this.head = req.method().equals(HttpMethod.HEAD);
       this.logPath = logPath(req.uri());
       this.keepAlive = HttpUtil.isKeepAlive(req);
+      String r = req.headers().get(HttpHeaderNames.RANGE);
+      this.range = r == null ? "" : " range=" + (r.length() > 64 ? r.substring(0, 64) + "..." : r).replaceAll("[^ -~]", "?");
     }
 
     /** Logs, releases the slot and resumes reading (or closes); once. */
@@ -123,8 +126,8 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         s.limits().closeStream(remote);
       }
       s.metrics().requests.labelValues(Integer.toString(status)).inc();
-      ACCESS.info("{} {} {} {} {} {}ms", remote, method, logPath, status, bytes,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      ACCESS.info("{} {} {} {} {} {}ms{}", remote, method, logPath, status, bytes,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), range);
       if (current == this) {
         current = null;
         stream = null;
