@@ -84,7 +84,11 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   record Shared(LinkResolver resolver, MediaFetcher fetcher, ServeOptions options, GatewayMetrics metrics,
       ClientLimits limits, UrlSigner signer) {}
 
+  /** Pipelined requests that arrived in the same read as the one being answered. */
+  private static final int MAX_PIPELINED = 8;
+
   private final Shared s;
+  private final java.util.ArrayDeque<FullHttpRequest> pipelined = new java.util.ArrayDeque<>();
   private @Nullable Exchange current;
   private @Nullable MediaStream stream;
 
@@ -133,6 +137,15 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         stream = null;
       }
       if (reusable && keepAlive && ctx.channel().isActive()) {
+        FullHttpRequest next = pipelined.poll();
+        if (next != null) {
+          try {
+            handle(ctx, next);
+          } finally {
+            next.release();
+          }
+          return;
+        }
         ctx.channel().config().setAutoRead(true);
         ctx.read();
       } else {
@@ -147,8 +160,24 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     super.channelActive(ctx);
   }
 
+  /**
+   * Answers {@code req} now, or queues it (retained; released once answered or when the connection
+   * closes) while another answer is being written.
+   */
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (current != null) {
+      if (pipelined.size() >= MAX_PIPELINED) {
+        ctx.close();
+        return;
+      }
+      pipelined.add(req.retain());
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     ctx.channel().config().setAutoRead(false);
     Exchange x = new Exchange(remote(ctx.channel().remoteAddress()), req);
     current = x;
@@ -514,6 +543,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     MediaStream ms = stream;
     if (ms != null) {
       ms.cancel();
+    }
+    for (FullHttpRequest r; (r = pipelined.poll()) != null; ) {
+      r.release();
     }
     super.channelInactive(ctx);
   }

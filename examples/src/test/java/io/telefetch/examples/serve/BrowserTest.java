@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.telefetch.mtproto.rpc.EventListener;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,10 +90,25 @@ class BrowserTest {
       WorldMessage post = world.post(demo.channel()).text("clip").media(doc).create();
       String link = "https://t.me/" + DemoCluster.CHANNEL + "/" + post.id();
       GatewayMetrics metrics = new GatewayMetrics();
-      try (TelegramClient client = demo.config().clientOptions().callTimeout(Duration.ofSeconds(60)).build()) {
+      AtomicInteger downloadsEnded = new AtomicInteger();
+      try (TelegramClient client = demo.config().clientOptions().callTimeout(Duration.ofSeconds(60))
+          .eventListener(new EventListener() {
+            @Override
+            public void downloadFinished(long bytes, Duration elapsed, Throwable failure) {
+              downloadsEnded.incrementAndGet();
+            }
+          }).build()) {
         client.login(Login.botToken(demo.config().botToken())).get(60, TimeUnit.SECONDS);
         try (Gateway gateway = Gateway.start(client, ServeOptions.builder().port(0).build(), metrics)) {
           browse("http://127.0.0.1:" + gateway.port() + "/", link, access);
+          // The browser is gone: every stream it opened was cancelled or finished; wait for their
+          // downloads to end before closing the client.
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (metrics.activeStreams.get() > 0 || downloadsEnded.get() < access.stream()
+              .filter(l -> l.contains("GET /v1/media?") && (l.contains(" 200 ") || l.contains(" 206 "))).count()) {
+            assertThat(System.nanoTime()).as("streams and downloads ended").isLessThan(deadline);
+            Thread.sleep(20);
+          }
         }
       }
     } finally {

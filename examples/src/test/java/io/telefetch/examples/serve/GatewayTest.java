@@ -280,6 +280,30 @@ class GatewayTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+      String path = media(gateway, 2).substring(("http://127.0.0.1:" + gateway.port()).length());
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\n\r\n"
+          + "GET /icon.svg HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "GET " + path + " HTTP/1.1\r\nHost: x\r\nRange: bytes=10-19\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.setSoTimeout(30_000);
+      byte[] all = s.getInputStream().readAllBytes();
+      String text = new String(all, StandardCharsets.ISO_8859_1);
+      int a = text.indexOf("HTTP/1.1 206");
+      int b = text.indexOf("HTTP/1.1 200", a);
+      int c = text.indexOf("HTTP/1.1 206", b);
+      assertThat(a).isGreaterThanOrEqualTo(0);
+      assertThat(b).isGreaterThan(a);
+      assertThat(c).isGreaterThan(b);
+      assertThat(text.substring(a, b)).contains("bytes 0-9/");
+      assertThat(text.substring(c)).contains("bytes 10-19/")
+          .endsWith(new String(bytes(SMALL, 10, 19), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  @Test
   void remuxAnswers501UntilATransformIsPluggedIn() throws Exception {
     try (Response r = get(media(gateway, 0) + "&remux=mp4")) {
       assertThat(r.code()).isEqualTo(501);
