@@ -408,10 +408,70 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     request.toPublisher().subscribe(ms);
   }
 
+  /**
+   * Streams {@code remux}'s output of the whole file: 200, chunked, no ranges. A worker thread reads
+   * the transform's output and writes one chunk at a time, waiting until each is written to the
+   * socket (the backpressure); a closed connection closes the transform's input, which cancels the
+   * download.
+   */
   private void remux(ChannelHandlerContext ctx, Exchange x, MediaFile f, StreamTransform.Remux remux,
       boolean download) {
-    // The seam for FFmpeg: read the transform's output on a worker thread, write it with backpressure.
-    throw new GatewayException(501, "remux_unavailable", "remux not available");
+    HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, remux.mimeType());
+    resp.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, ContentDisposition.of(download, f.fileName().orElse(null)));
+    resp.headers().set("X-Content-Type-Options", "nosniff");
+    HttpUtil.setTransferEncodingChunked(resp, true);
+    keepAlive(resp, x);
+    x.status = 200;
+    if (x.head) {
+      ctx.write(resp);
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(done -> x.finish(ctx, done.isSuccess()));
+      return;
+    }
+    ctx.writeAndFlush(resp);
+    s.metrics().activeStreams.inc();
+    InputStream source = s.fetcher().download(f).openStream();
+    Thread worker = new Thread(() -> {
+      boolean ok = false;
+      try (InputStream out = remux.apply(source)) {
+        byte[] buf = new byte[64 * 1024];
+        boolean first = true;
+        for (int n; (n = out.read(buf)) > 0; ) {
+          if (first) {
+            first = false;
+            s.metrics().ttfb.observe((System.nanoTime() - x.start) / 1e9);
+          }
+          io.netty.channel.ChannelFuture w = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buf, 0, n)));
+          w.awaitUninterruptibly();
+          if (!w.isSuccess()) {
+            return; // the client left: closing the streams cancels the download
+          }
+          s.metrics().bytes.inc(n);
+          int sent = n;
+          ctx.executor().execute(() -> x.bytes += sent);
+        }
+        ok = true;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("remux of {} failed: {}", x.logPath, e.toString());
+      } finally {
+        try {
+          source.close();
+        } catch (IOException ignored) {
+          // closing a download stream does not fail
+        }
+        s.metrics().activeStreams.dec();
+        boolean complete = ok;
+        ctx.executor().execute(() -> {
+          if (complete && ctx.channel().isActive()) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(done -> x.finish(ctx, done.isSuccess()));
+          } else {
+            x.finish(ctx, false);
+          }
+        });
+      }
+    }, "telefetch-remux");
+    worker.setDaemon(true);
+    worker.start();
   }
 
   /**

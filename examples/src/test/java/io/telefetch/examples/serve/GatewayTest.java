@@ -312,6 +312,34 @@ class GatewayTest {
   }
 
   @Test
+  void aPluggedInTransformIsStreamedChunked() throws Exception {
+    StreamTransform identity = format -> format.equals("mp4") ? java.util.Optional.of(new StreamTransform.Remux() {
+      @Override
+      public String mimeType() {
+        return "video/mp4";
+      }
+
+      @Override
+      public InputStream apply(InputStream source) {
+        return source;
+      }
+    }) : java.util.Optional.empty();
+    try (Gateway g = gateway(b -> b.transform(identity))) {
+      try (Response r = get(media(g, 2) + "&remux=mp4", "Range", "bytes=0-9")) {
+        assertThat(r.code()).as("no ranges on a transformed stream").isEqualTo(200);
+        assertThat(r.header("Content-Type")).isEqualTo("video/mp4");
+        assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(r.body().bytes()).isEqualTo(bytes(SMALL, 0, SMALL.size() - 1));
+      }
+      try (Response r = get(media(g, 2) + "&remux=mkv")) {
+        assertThat(r.code()).isEqualTo(501);
+        r.body().bytes();
+      }
+      await(() -> g.metrics().activeStreams.get() == 0, "the remux stream's end");
+    }
+  }
+
+  @Test
   void badLinksAre400AndMissingMessages404() throws Exception {
     String base = "http://127.0.0.1:" + gateway.port();
     for (String bad : List.of("https://evil.example/x", "file:///etc/passwd", "http://169.254.169.254/latest", "")) {
