@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
         LogoutCommand.class,
         DownloadCommand.class,
         InfoCommand.class,
+        io.telefetch.examples.serve.ServeCommand.class,
     })
 public final class TelefetchCli implements Runnable {
 

@@ -656,10 +656,17 @@ public final class DownloadRequest {
 
     @Override
     public void cancel() {
+      CompletableFuture<Void> release;
       synchronized (this) {
         cancelled = true;
+        release = heldFuture;
+        held = null;
+        heldFuture = null;
       }
       engine.cancel();
+      if (release != null) {
+        release.complete(null); // the engine releases the held part's bytes once its write completes
+      }
     }
 
     void finish(Throwable e) {
