@@ -37,7 +37,11 @@ public final class RedisLeases {
       if cur then
         local o, t, e = string.match(cur, '^(.*)|(%d+)|(%d+)$')
         if o and tonumber(e) > now then
-          if o == ARGV[1] then return 'OK|' .. t .. '|' .. e end
+          if o == ARGV[1] then
+            local ne = now + tonumber(ARGV[3])
+            redis.call('SET', KEYS[1], o .. '|' .. t .. '|' .. ne, 'PX', ARGV[5])
+            return 'OK|' .. t .. '|' .. ne
+          end
           return 'HELD|' .. o .. '|' .. e
         end
       end
@@ -124,7 +128,11 @@ public final class RedisLeases {
     return ttl;
   }
 
-  /** The lease of {@code account} if it is free (or ended, or already this node's); empty if another node holds it or Redis is away. */
+  /**
+   * The lease of {@code account}, ending a TTL from now, if it is free, ended, or already this
+   * node's (a restarted node with the same id gets its lease back, same token); empty if another
+   * node holds it or Redis is away.
+   */
   public Optional<Lease> acquire(String account) {
     return acquire(account, 0);
   }
