@@ -31,10 +31,30 @@ public final class RedisMetadataCache implements MetadataCache {
   private static final Logger log = LoggerFactory.getLogger(RedisMetadataCache.class);
   /** The largest value read back. */
   static final int MAX_VALUE = 256 << 10;
-  private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
-      "maxbytes=" + MAX_VALUE + ";maxdepth=12;maxrefs=10000;maxarray=" + MAX_VALUE
-          + ";io.telefetch.link.*;java.util.CollSer;java.util.ImmutableCollections$*;java.lang.Integer;"
-          + "java.lang.Long;java.lang.Number;java.lang.Enum;java.lang.String;java.lang.Boolean;[B;!*");
+  private static final java.util.Set<String> ALLOWED = java.util.Set.of("java.util.CollSer", "java.lang.Integer",
+      "java.lang.Long", "java.lang.Number", "java.lang.Enum", "java.lang.String", "java.lang.Boolean",
+      "java.lang.Object", "java.lang.Record");
+  /** Only link-resolver's records and what they hold; bounded depth, references, bytes and arrays. */
+  private static final ObjectInputFilter FILTER = info -> {
+    if (info.depth() > 12 || info.references() > 10_000 || info.streamBytes() > MAX_VALUE
+        || info.arrayLength() > MAX_VALUE) {
+      return ObjectInputFilter.Status.REJECTED;
+    }
+    Class<?> c = info.serialClass();
+    if (c == null) {
+      return ObjectInputFilter.Status.ALLOWED;
+    }
+    while (c.isArray()) {
+      c = c.getComponentType();
+    }
+    String n = c.getName();
+    if (c.isPrimitive() || n.startsWith("io.telefetch.link.") || n.startsWith("java.util.ImmutableCollections$")
+        || ALLOWED.contains(n)) {
+      return ObjectInputFilter.Status.ALLOWED;
+    }
+    log.debug("cache value refused: it holds a {}", n);
+    return ObjectInputFilter.Status.REJECTED;
+  };
 
   private final RedisShared redis;
   private final String prefix;
