@@ -194,16 +194,20 @@ final class PooledDownload {
       });
     }
 
+    /** Tries again after an account failed the part (bounded); waiting for a free slot is not a retry. */
+    void retry(Throwable cause) {
+      synchronized (this) {
+        if (++attempts > 4 * pool.accounts().size() + 2 * MAX_REFRESHES + 4) {
+          result.completeExceptionally(new NoAccountLeftException("no account could fetch the part", cause));
+          return;
+        }
+      }
+      start();
+    }
+
     void start() {
       if (result.isDone()) {
         return;
-      }
-      synchronized (this) {
-        if (++attempts > 4 * pool.accounts().size() + 2 * MAX_REFRESHES + 4) {
-          result.completeExceptionally(new NoAccountLeftException("no account could fetch the part",
-              new IllegalStateException("too many attempts")));
-          return;
-        }
       }
       AccountPool.Pick pick = pool.pick(dcId, exclude);
       PoolAccount account = pick.account();
@@ -261,30 +265,30 @@ final class PooledDownload {
       }
       if (e instanceof FloodWaitException flood) {
         pool.flooded(account, dcId, flood.waitTime(), flood.premium());
-        start();
+        retry(e);
         return;
       }
       AccountRemoved.Reason reason = AccountPool.removalReason(e);
       if (reason != null) {
         pool.removeAccount(account.name(), reason, e);
-        start();
+        retry(e);
         return;
       }
       if (e instanceof RpcException rpc && rpc.errorMessage().startsWith("FILE_REFERENCE_")) {
         int n = refreshes.merge(account.name(), 1, Integer::sum);
         if (n <= MAX_REFRESHES) {
           located.remove(account.name()); // the account re-fetches the message for a fresh reference
-          start();
+          retry(e);
           return;
         }
         exclude.add(account.name());
-        start();
+        retry(e);
         return;
       }
       CompletableFuture<MediaFile> where = located.get(account.name());
       if (where != null && where.isCompletedExceptionally()) {
         exclude.add(account.name()); // this account cannot see the file: another one takes the part
-        start();
+        retry(e);
         return;
       }
       result.completeExceptionally(e);

@@ -8,6 +8,7 @@ import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
+import io.telefetch.mtproto.rpc.RpcException;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.testkit.server.ApiHandler;
 import io.telefetch.testkit.server.CallContext;
@@ -64,6 +65,11 @@ class AccountPoolTestkitTest {
   static final Map<Long, AtomicInteger> served = new ConcurrentHashMap<>();
   /** The test's fault: given the user id and its served count so far, an error to answer instead, or null. */
   static volatile BiFunction<Long, Integer, @Nullable RpcError> fault = (u, n) -> null;
+  /** upload.getFile calls being handled now, and the most at once, per user id. */
+  static final Map<Long, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  static final Map<Long, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+  /** Latency the server adds to each part (so parts overlap). */
+  static volatile long delayMillis;
 
   final List<TelegramClient> clients = new ArrayList<>();
 
@@ -93,6 +99,9 @@ class AccountPoolTestkitTest {
   @BeforeEach
   void login() {
     served.clear();
+    inFlight.clear();
+    maxInFlight.clear();
+    delayMillis = 0;
     fault = (u, n) -> null;
     for (WorldUser bot : bots) {
       TelegramClient c = TelegramClient.builder()
@@ -179,10 +188,14 @@ class AccountPoolTestkitTest {
     long flooded = bots.get(1).id();
     int floodSeconds = 86_400; // a day: far beyond the test's 60-second bound
     AtomicInteger refused = new AtomicInteger();
+    long premiumFlooded = bots.get(3).id();
     fault = (user, n) -> {
       if (user == flooded && n >= 3) {
         refused.incrementAndGet();
         return new RpcError(420, "FLOOD_WAIT_" + floodSeconds);
+      }
+      if (user == premiumFlooded && n >= 5) {
+        return new RpcError(420, "FLOOD_PREMIUM_WAIT_" + floodSeconds);
       }
       return null;
     };
@@ -191,7 +204,7 @@ class AccountPoolTestkitTest {
     AccountPool pool = pool().floodRegistry(registry).listener(new AccountPoolListener() {
       @Override
       public void accountFlooded(String account, int dcId, Duration wait, boolean premium) {
-        floodEvents.add(account + "@" + dcId + ":" + wait.toSeconds());
+        floodEvents.add(account + "@" + dcId + ":" + wait.toSeconds() + (premium ? " premium" : ""));
       }
     }).build();
     DownloadRequest d = pool.download(link(), options()).get(60, TimeUnit.SECONDS);
@@ -200,13 +213,14 @@ class AccountPoolTestkitTest {
 
     assertThat(sha256(out)).isEqualTo(sha);
     assertThat(refused.get()).isGreaterThanOrEqualTo(1);
-    assertThat(floodEvents).contains("acc1@1:" + floodSeconds);
+    assertThat(floodEvents).contains("acc1@1:" + floodSeconds, "acc3@1:" + floodSeconds + " premium");
     assertThat(servedTo(1)).isEqualTo(3); // nothing more after the flood
+    assertThat(servedTo(3)).isEqualTo(5);
     // still flooded in the registry when the download is long done: it never waited the flood out
     assertThat(registry.floodedUntil("acc1", 1, Instant.now())).hasValueSatisfying(
         until -> assertThat(until).isAfter(before.plusSeconds(floodSeconds - 120)));
     int parts = (int) (SIZE / (512 << 10));
-    assertThat(servedTo(0) + servedTo(2) + servedTo(3)).isEqualTo(parts - 3);
+    assertThat(servedTo(0) + servedTo(2)).isEqualTo(parts - 3 - 5);
   }
 
   @Test
@@ -230,6 +244,42 @@ class AccountPoolTestkitTest {
     assertThat(servedTo(2)).isEqualTo(2);
     assertThat(pool.activeAccounts()).extracting(PoolAccount::name).containsExactly("acc0", "acc1", "acc3");
     assertThat(pool.status().get(2).removed()).contains(AccountRemoved.Reason.LOGGED_OUT);
+  }
+
+  @Test
+  void partsInFlightFollowEachAccountsLimits() throws Exception {
+    delayMillis = 15;
+    AccountPool pool = AccountPool.builder()
+        .account(PoolAccount.of("one", clients.get(0), new AccountLimits(1, 1)))
+        .account(PoolAccount.of("three", clients.get(1), new AccountLimits(1, 3)))
+        .build();
+    // a window of 16 parts over a pool with room for 4: parts wait for a free slot, none fails for it
+    DownloadRequest d = pool.download(link(), options()).get(60, TimeUnit.SECONDS);
+    Path out = d.toPath(dir.resolve("pool.mp4")).get(60, TimeUnit.SECONDS);
+
+    assertThat(sha256(out)).isEqualTo(sha);
+    assertThat(maxInFlight.get(bots.get(0).id()).get()).isEqualTo(1);
+    assertThat(maxInFlight.get(bots.get(1).id()).get()).isBetween(2, 3);
+    assertThat(servedTo(0) + servedTo(1)).isEqualTo((int) (SIZE / (512 << 10)));
+    assertThat(servedTo(1)).isGreaterThan(servedTo(0));
+    assertThat(AccountLimits.premium().maxInFlightPerDc()).isEqualTo(4 * AccountLimits.free().maxInFlightPerDc());
+  }
+
+  @Test
+  void whyAnAccountLeaves() {
+    assertThat(AccountPool.removalReason(RpcException.of(401, "USER_DEACTIVATED_BAN")))
+        .isEqualTo(AccountRemoved.Reason.BANNED);
+    assertThat(AccountPool.removalReason(RpcException.of(401, "USER_DEACTIVATED")))
+        .isEqualTo(AccountRemoved.Reason.DEACTIVATED);
+    assertThat(AccountPool.removalReason(RpcException.of(401, "AUTH_KEY_UNREGISTERED")))
+        .isEqualTo(AccountRemoved.Reason.LOGGED_OUT);
+    assertThat(AccountPool.removalReason(new java.util.concurrent.CompletionException(
+        RpcException.of(401, "SESSION_REVOKED")))).isEqualTo(AccountRemoved.Reason.LOGGED_OUT);
+    assertThat(AccountPool.removalReason(RpcException.of(401, "AUTH_KEY_PERM_EMPTY")))
+        .isEqualTo(AccountRemoved.Reason.KEY_LOST);
+    assertThat(AccountPool.removalReason(RpcException.of(420, "FLOOD_WAIT_5"))).isNull();
+    assertThat(AccountPool.removalReason(RpcException.of(400, "FILE_REFERENCE_EXPIRED"))).isNull();
+    assertThat(AccountPool.removalReason(RpcException.of(500, "INTERNAL"))).isNull();
   }
 
   @Test
@@ -266,6 +316,13 @@ class AccountPoolTestkitTest {
           return CompletableFuture.failedFuture(error);
         }
         n.incrementAndGet();
+        int now = inFlight.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
+        maxInFlight.computeIfAbsent(user, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        long delay = delayMillis;
+        CompletableFuture<Object> answer = delay == 0 ? world.handle(ctx, method)
+            : CompletableFuture.supplyAsync(() -> null,
+                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)).thenCompose(x -> world.handle(ctx, method));
+        return answer.whenComplete((r, e) -> inFlight.get(user).decrementAndGet());
       }
       return world.handle(ctx, method);
     }
