@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class AccountPool {
   private static final Logger log = LoggerFactory.getLogger(AccountPool.class);
 
-  private final List<PoolAccount> accounts;
+  /** Every account ever added, in order (copy-on-write: read without the lock). */
+  private final List<PoolAccount> accounts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final FloodRegistry floods;
   private final AccountPoolListener listener;
   private final Clock clock;
@@ -71,7 +72,7 @@ public final class AccountPool {
     if (b.accounts.isEmpty()) {
       throw new IllegalArgumentException("a pool needs at least one account");
     }
-    this.accounts = List.copyOf(b.accounts.values());
+    this.accounts.addAll(b.accounts.values());
     this.floods = b.floods;
     this.listener = b.listener;
     this.clock = b.clock;
@@ -85,9 +86,26 @@ public final class AccountPool {
     return new Builder();
   }
 
-  /** Every account the pool was built with, in order. */
+  /** Every account the pool has had, in order (those that left included). */
   public List<PoolAccount> accounts() {
-    return accounts;
+    return List.copyOf(accounts);
+  }
+
+  /**
+   * Adds an account (for example one taken over from a node that died); downloads in progress use
+   * it from their next part. A name that left the pool may come back with a new client.
+   */
+  public synchronized void add(PoolAccount account) {
+    Objects.requireNonNull(account, "account");
+    if (inFlight.containsKey(account.name()) && !removed.containsKey(account.name())) {
+      throw new IllegalArgumentException("already in the pool: " + account.name());
+    }
+    accounts.removeIf(a -> a.name().equals(account.name()));
+    accounts.add(account);
+    removed.remove(account.name());
+    inFlight.putIfAbsent(account.name(), new HashMap<>());
+    fetched.putIfAbsent(account.name(), 0L);
+    log.info("account {} joined the pool", account.name());
   }
 
   /** The accounts still in the pool. */
@@ -143,12 +161,9 @@ public final class AccountPool {
    */
   public CompletableFuture<DownloadRequest> download(String link, FetchOptions options) {
     Objects.requireNonNull(link, "link");
-    Map<String, LinkResolver> resolvers = new HashMap<>();
-    for (PoolAccount a : accounts) {
-      resolvers.put(a.name(), LinkResolver.create(a.client()));
-    }
-    return download(account -> resolvers.get(account.name()).resolve(link).thenApply(r -> firstMedia(r, link)),
-        options);
+    Map<PoolAccount, LinkResolver> resolvers = new java.util.concurrent.ConcurrentHashMap<>();
+    return download(account -> resolvers.computeIfAbsent(account, a -> LinkResolver.create(a.client()))
+        .resolve(link).thenApply(r -> firstMedia(r, link)), options);
   }
 
   private static MediaFile firstMedia(ResolvedLink r, String link) {

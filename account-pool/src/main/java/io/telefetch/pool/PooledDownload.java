@@ -34,7 +34,7 @@ final class PooledDownload {
   private final AccountPool pool;
   private final FileLocator locator;
   /** Each account's own view of the file, located on first use. */
-  private final Map<String, CompletableFuture<MediaFile>> located = new ConcurrentHashMap<>();
+  private final Map<PoolAccount, CompletableFuture<MediaFile>> located = new ConcurrentHashMap<>();
   private final AtomicReference<@Nullable PoolAccount> primary = new AtomicReference<>();
 
   PooledDownload(AccountPool pool, FileLocator locator) {
@@ -65,7 +65,7 @@ final class PooledDownload {
   }
 
   private CompletableFuture<MediaFile> locate(PoolAccount account) {
-    return located.computeIfAbsent(account.name(), k -> {
+    return located.computeIfAbsent(account, k -> {
       try {
         return locator.locate(account);
       } catch (RuntimeException e) {
@@ -80,7 +80,7 @@ final class PooledDownload {
       return p;
     }
     for (PoolAccount a : pool.activeAccounts()) {
-      CompletableFuture<MediaFile> f = located.get(a.name());
+      CompletableFuture<MediaFile> f = located.get(a);
       if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
         primary.set(a);
         return a;
@@ -277,7 +277,7 @@ final class PooledDownload {
       if (e instanceof RpcException rpc && rpc.errorMessage().startsWith("FILE_REFERENCE_")) {
         int n = refreshes.merge(account.name(), 1, Integer::sum);
         if (n <= MAX_REFRESHES) {
-          located.remove(account.name()); // the account re-fetches the message for a fresh reference
+          located.remove(account); // the account re-fetches the message for a fresh reference
           retry(e);
           return;
         }
@@ -285,7 +285,7 @@ final class PooledDownload {
         retry(e);
         return;
       }
-      CompletableFuture<MediaFile> where = located.get(account.name());
+      CompletableFuture<MediaFile> where = located.get(account);
       if (where != null && where.isCompletedExceptionally()) {
         exclude.add(account.name()); // this account cannot see the file: another one takes the part
         retry(e);

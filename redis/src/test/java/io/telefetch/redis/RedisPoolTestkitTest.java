@@ -51,8 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The account pool on shared Redis state against testkit with four accounts: a flood one node saw
- * keeps the other node's parts off that account; Redis restarted in the middle of a download: the
- * download completes byte-exact on local state, and the node rejoins (its leases re-acquired).
+ * keeps the other node's parts off that account; a dead node's accounts are taken over in the middle
+ * of a download on the other node, which completes byte-exact; Redis restarted in the middle of a
+ * download: the download completes byte-exact on local state, and the node rejoins (its leases
+ * re-acquired).
  */
 class RedisPoolTestkitTest {
   static final int MIB = 1 << 20;
@@ -68,6 +70,7 @@ class RedisPoolTestkitTest {
   static final List<TelegramClient> clients = new ArrayList<>();
   static final Map<Long, AtomicInteger> served = new ConcurrentHashMap<>();
   static volatile BiFunction<Long, Integer, @Nullable RpcError> fault = (u, n) -> null;
+  static volatile long delayMillis;
 
   @TempDir
   Path dir;
@@ -114,6 +117,7 @@ class RedisPoolTestkitTest {
   void reset() {
     served.clear();
     fault = (u, n) -> null;
+    delayMillis = 0;
   }
 
   static AccountPool pool(FloodRegistry registry) {
@@ -219,6 +223,54 @@ class RedisPoolTestkitTest {
     }
   }
 
+  @Test
+  void aDeadNodesAccountsAreTakenOverMidDownload() throws Exception {
+    delayMillis = 10;
+    try (RedisShared nodeA = RedisShared.connect(redis.uri()); RedisShared nodeB = RedisShared.connect(redis.uri())) {
+      MutableClock leaseClock = new MutableClock(Instant.now());
+      Duration ttl = Duration.ofSeconds(30);
+      RedisLeases leasesA = new RedisLeases(nodeA, "take:", "A", ttl, leaseClock);
+      RedisLeases leasesB = new RedisLeases(nodeB, "take:", "B", ttl, leaseClock);
+      AccountPool poolA = AccountPool.builder()
+          .account(PoolAccount.of("acc0", clients.get(0), AccountLimits.free()))
+          .account(PoolAccount.of("acc1", clients.get(1), AccountLimits.free())).build();
+      AccountPool poolB = AccountPool.builder()
+          .account(PoolAccount.of("acc2", clients.get(2), AccountLimits.free()))
+          .account(PoolAccount.of("acc3", clients.get(3), AccountLimits.free())).build();
+      LeasedAccounts keeperB = new LeasedAccounts(leasesB, poolB, List.of("acc2", "acc3"), name -> {
+        throw new AssertionError("B opens nothing");
+      });
+      LeasedAccounts keeperA = new LeasedAccounts(leasesA, poolA, List.of("acc0", "acc1", "acc2", "acc3"),
+          name -> PoolAccount.of(name, clients.get(name.charAt(3) - '0'), AccountLimits.free()));
+      assertThat(keeperB.tick()).containsExactly("acc2", "acc3");
+      assertThat(keeperA.tick()).containsExactly("acc0", "acc1"); // B's are held
+
+      AtomicInteger phase = new AtomicInteger();
+      java.util.Set<String> afterTakeover = ConcurrentHashMap.newKeySet();
+      AtomicInteger servedToBsBefore = new AtomicInteger(-1);
+      DownloadRequest d = poolA.download(link(), options()).get(60, TimeUnit.SECONDS);
+      d.withProgress(p -> {
+        if (p.bytesDone() >= SIZE * 3 / 10 && phase.compareAndSet(0, 1)) {
+          servedToBsBefore.set(servedTo(2) + servedTo(3));
+          // node B dies: it ticks no more; once its leases' TTL passed, A's next tick takes its accounts
+          leaseClock.advance(ttl.plusSeconds(1));
+          afterTakeover.addAll(keeperA.tick());
+        }
+      });
+      Path out = d.toPath(dir.resolve("t.mp4")).get(60, TimeUnit.SECONDS);
+
+      assertThat(sha256(out)).isEqualTo(sha);
+      assertThat(afterTakeover).containsExactlyInAnyOrder("acc0", "acc1", "acc2", "acc3");
+      assertThat(servedToBsBefore.get()).isZero();
+      assertThat(servedTo(2) + servedTo(3)).as("parts fetched by the taken-over accounts").isPositive();
+      assertThat(poolA.activeAccounts()).hasSize(4);
+      assertThat(leasesA.holder("acc2")).contains("A");
+      // B comes back: its renewals are fenced off, it drops the accounts (never two holders)
+      assertThat(keeperB.tick()).isEmpty();
+      assertThat(poolB.activeAccounts()).isEmpty();
+    }
+  }
+
   /** The world's API, counting served parts per user and answering the test's faults. */
   static final class Counting implements ApiHandler {
     private final ApiHandler world;
@@ -237,6 +289,11 @@ class RedisPoolTestkitTest {
           return CompletableFuture.failedFuture(error);
         }
         n.incrementAndGet();
+        long delay = delayMillis;
+        if (delay > 0) {
+          return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+              .thenCompose(x -> world.handle(ctx, method));
+        }
       }
       return world.handle(ctx, method);
     }
