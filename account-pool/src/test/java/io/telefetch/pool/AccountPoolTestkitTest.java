@@ -265,6 +265,33 @@ class AccountPoolTestkitTest {
     assertThat(AccountLimits.premium().maxInFlightPerDc()).isEqualTo(4 * AccountLimits.free().maxInFlightPerDc());
   }
 
+  /**
+   * The shape of the benchmark of issue 15 in small: each account capped (one part in flight, 40 ms
+   * per part on the server, so at most 12.5 MiB/s each), one file through 1, 2 and 4 accounts.
+   * Prints the rates; asserts only what is not timing: byte-exact, and every account used.
+   */
+  @Test
+  void cappedAccountsAddUp() throws Exception {
+    delayMillis = 40;
+    for (int n : new int[] {1, 2, 4}) {
+      served.clear();
+      AccountPool.Builder b = AccountPool.builder();
+      for (int i = 0; i < n; i++) {
+        b.account(PoolAccount.of("acc" + i, clients.get(i), new AccountLimits(1, 1)));
+      }
+      AccountPool pool = b.build();
+      DownloadRequest d = pool.download(link(), options()).get(60, TimeUnit.SECONDS);
+      long t0 = System.nanoTime();
+      Path out = d.toPath(dir.resolve("capped" + n + ".mp4")).get(60, TimeUnit.SECONDS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("capped accounts: %d -> %.1f MB/s (%.2f s)%n", n, SIZE / 1e6 / seconds, seconds);
+      assertThat(sha256(out)).isEqualTo(sha);
+      for (int i = 0; i < n; i++) {
+        assertThat(servedTo(i)).as("account %d of %d", i, n).isPositive();
+      }
+    }
+  }
+
   @Test
   void whyAnAccountLeaves() {
     assertThat(AccountPool.removalReason(RpcException.of(401, "USER_DEACTIVATED_BAN")))
