@@ -4,9 +4,12 @@ import io.lettuce.core.ScriptOutputType;
 import io.telefetch.pool.FloodRegistry;
 import io.telefetch.pool.LocalFloodRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link FloodRegistry} shared by every node on one Redis: key {@code <prefix>flood:<account>:<dc>}
@@ -27,14 +30,33 @@ public final class RedisFloodRegistry implements FloodRegistry {
   private final Clock clock;
   private final LocalFloodRegistry local = new LocalFloodRegistry();
 
+  /** The shared view of one (account, DC) as last read, and when. */
+  private record Seen(long atMillis, Optional<Instant> until) {}
+
+  private final Duration refresh;
+  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
   /**
    * A registry under {@code prefix} (e.g. {@code "telefetch:"}) on {@code redis}; {@code clock} is
-   * the one the pool measures floods on (keys expire when it passes their end).
+   * the one the pool measures floods on (keys expire when it passes their end). Reads Redis again
+   * for an (account, DC) at most once a second: the pool asks before every part.
    */
   public RedisFloodRegistry(RedisShared redis, String prefix, Clock clock) {
+    this(redis, prefix, clock, Duration.ofSeconds(1));
+  }
+
+  /**
+   * Like {@link #RedisFloodRegistry(RedisShared, String, Clock)}, reading Redis again for an
+   * (account, DC) once {@code refresh} passed on {@code clock} since the last read (zero: every time).
+   */
+  public RedisFloodRegistry(RedisShared redis, String prefix, Clock clock, Duration refresh) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.clock = Objects.requireNonNull(clock, "clock");
+    if (refresh.isNegative()) {
+      throw new IllegalArgumentException("negative refresh");
+    }
+    this.refresh = refresh;
   }
 
   private String key(String account, int dcId) {
@@ -52,9 +74,17 @@ public final class RedisFloodRegistry implements FloodRegistry {
   @Override
   public Optional<Instant> floodedUntil(String account, int dcId, Instant now) {
     Optional<Instant> mine = local.floodedUntil(account, dcId, now);
-    Optional<Instant> shared = redis.call(c -> c.get(key(account, dcId)))
-        .flatMap(RedisFloodRegistry::parse)
-        .filter(t -> t.isAfter(now));
+    String key = key(account, dcId);
+    long nowMillis = clock.millis();
+    Seen last = seen.get(key);
+    Optional<Instant> sharedUntil;
+    if (last != null && !refresh.isZero() && nowMillis - last.atMillis() < refresh.toMillis()) {
+      sharedUntil = last.until();
+    } else {
+      sharedUntil = redis.call(c -> c.get(key)).flatMap(RedisFloodRegistry::parse);
+      seen.put(key, new Seen(nowMillis, sharedUntil));
+    }
+    Optional<Instant> shared = sharedUntil.filter(t -> t.isAfter(now));
     if (shared.isPresent() && (mine.isEmpty() || shared.get().isAfter(mine.get()))) {
       return shared;
     }

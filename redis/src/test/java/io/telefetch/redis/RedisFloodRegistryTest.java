@@ -39,8 +39,8 @@ class RedisFloodRegistryTest {
   @Test
   void aFloodIsSharedPerAccountAndDcAndALaterOneWins() {
     MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
-    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr:", clock);
-    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr:", clock);
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr:", clock, Duration.ZERO);
+    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr:", clock, Duration.ZERO);
     Instant now = clock.instant();
     a.flooded("alice", 2, now.plusSeconds(100));
     assertThat(b.floodedUntil("alice", 2, now)).contains(now.plusSeconds(100));
@@ -53,6 +53,20 @@ class RedisFloodRegistryTest {
     assertThat(a.floodedUntil("alice", 2, now)).contains(now.plusSeconds(300));
     clock.advance(Duration.ofSeconds(301));
     assertThat(a.floodedUntil("alice", 2, clock.instant())).isEmpty();
+  }
+
+  @Test
+  void anotherNodesFloodIsSeenWithinTheRefresh() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr3:", clock, Duration.ofSeconds(1));
+    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr3:", clock, Duration.ofSeconds(1));
+    Instant now = clock.instant();
+    assertThat(b.floodedUntil("dave", 1, now)).isEmpty();
+    a.flooded("dave", 1, now.plusSeconds(600));
+    assertThat(a.floodedUntil("dave", 1, now)).contains(now.plusSeconds(600)); // its own: at once
+    assertThat(b.floodedUntil("dave", 1, now)).isEmpty(); // read less than a second ago
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(b.floodedUntil("dave", 1, clock.instant())).contains(now.plusSeconds(600));
   }
 
   @Test
