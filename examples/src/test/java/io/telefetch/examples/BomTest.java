@@ -56,8 +56,8 @@ class BomTest {
       artifacts.add(child(d, "artifactId"));
     }
     assertThat(artifacts).doesNotHaveDuplicates();
-    assertThat(new TreeSet<>(artifacts)).containsExactly("telefetch-link-resolver", "telefetch-media-fetch",
-        "telefetch-mtproto-core", "telefetch-testkit", "telefetch-tl-api");
+    assertThat(new TreeSet<>(artifacts)).containsExactly("telefetch-account-pool", "telefetch-link-resolver",
+        "telefetch-media-fetch", "telefetch-mtproto-core", "telefetch-redis", "telefetch-testkit", "telefetch-tl-api");
 
     // the modules behind them exist and are in the reactor, and so is the BOM
     NodeList modules = parent.getElementsByTagName("module");
@@ -65,11 +65,13 @@ class BomTest {
     for (int i = 0; i < modules.getLength(); i++) {
       moduleDirs.add(modules.item(i).getTextContent().trim());
     }
-    assertThat(moduleDirs).contains("bom", "tl-schema/tl-api", "mtproto-core", "media-fetch", "link-resolver", "testkit");
+    assertThat(moduleDirs).contains("bom", "tl-schema/tl-api", "mtproto-core", "media-fetch", "link-resolver", "testkit",
+        "account-pool", "redis");
     for (String dir : moduleDirs) {
       Element pom = parse(ROOT.resolve(dir).resolve("pom.xml")).getDocumentElement();
       String artifactId = child(pom, "artifactId");
-      if (List.of("tl-schema/tl-api", "mtproto-core", "media-fetch", "link-resolver", "testkit").contains(dir)) {
+      if (List.of("tl-schema/tl-api", "mtproto-core", "media-fetch", "link-resolver", "testkit", "account-pool", "redis")
+          .contains(dir)) {
         assertThat(artifacts).contains(artifactId);
       }
     }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.telefetch.link.TelegramLink;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.mtproto.client.TelegramClient;
+import io.telefetch.pool.AccountPool;
+import io.telefetch.redis.RedisShared;
 import io.telefetch.testkit.TestCluster;
 import io.telefetch.tl.TlObject;
 import java.lang.module.ModuleDescriptor;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * the library artifacts this module was built against (in a reactor build, the jars just built):
  * each library is a named module, exports exactly its user-facing packages, reaches internals only
  * through the qualified exports listed here, and the modules depend one way: tl-api &lt;-
- * mtproto-core &lt;- media-fetch &lt;- link-resolver, testkit on mtproto-core, nothing on testkit.
+ * mtproto-core &lt;- media-fetch &lt;- link-resolver &lt;- account-pool &lt;- redis, testkit on mtproto-core,
+ * nothing on testkit.
  *
  * <p>A failure that says "automatic" means a library was built without its module-info (for
  * example an old jar in the local repository): rebuild the library modules.
@@ -53,6 +56,8 @@ class ModuleBoundaryTest {
   static final String MEDIA = "io.telefetch.media";
   static final String LINK = "io.telefetch.link";
   static final String TESTKIT = "io.telefetch.testkit";
+  static final String POOL = "io.telefetch.pool";
+  static final String REDIS = "io.telefetch.redis";
 
   /** The module descriptor of the jar (or exploded classes directory) that holds {@code type}. */
   static ModuleDescriptor moduleOf(Class<?> type) {
@@ -72,7 +77,7 @@ class ModuleBoundaryTest {
   static Map<String, ModuleDescriptor> libraries() {
     Map<String, ModuleDescriptor> all = new TreeMap<>();
     for (Class<?> type : List.of(TlObject.class, TelegramClient.class, MediaFetcher.class, TelegramLink.class,
-        TestCluster.class)) {
+        TestCluster.class, AccountPool.class, RedisShared.class)) {
       ModuleDescriptor d = moduleOf(type);
       all.put(d.name(), d);
     }
@@ -96,7 +101,7 @@ class ModuleBoundaryTest {
 
   @Test
   void everyLibraryIsANamedModule() {
-    assertThat(libraries()).containsOnlyKeys(TL, MTPROTO, MEDIA, LINK, TESTKIT);
+    assertThat(libraries()).containsOnlyKeys(TL, MTPROTO, MEDIA, LINK, TESTKIT, POOL, REDIS);
     for (ModuleDescriptor d : libraries().values()) {
       assertThat(d.isOpen()).as(d.name()).isFalse();
       assertThat(d.version()).as(d.name()).isPresent();
@@ -146,6 +151,21 @@ class ModuleBoundaryTest {
     assertThat(link.opens()).isEmpty();
   }
 
+  /** The account pool and the Redis state export one package each; Lettuce stays out of the API. */
+  @Test
+  void poolAndRedisExportOnePackageEach() {
+    ModuleDescriptor pool = libraries().get(POOL);
+    assertThat(unqualifiedExports(pool)).containsExactly("io.telefetch.pool");
+    assertThat(qualifiedExports(pool)).isEmpty();
+    ModuleDescriptor redis = libraries().get(REDIS);
+    assertThat(unqualifiedExports(redis)).containsExactly("io.telefetch.redis");
+    assertThat(qualifiedExports(redis)).isEmpty();
+    assertThat(redis.requires()).anyMatch(r -> r.name().equals("lettuce.core")
+        && !r.modifiers().contains(Requires.Modifier.TRANSITIVE));
+    assertThat(pool.opens()).isEmpty();
+    assertThat(redis.opens()).isEmpty();
+  }
+
   /** testkit is a test tool: all of it is its API. */
   @Test
   void testkitExportsAllItsPackages() {
@@ -155,7 +175,10 @@ class ModuleBoundaryTest {
             "io.telefetch.testkit.web", "io.telefetch.testkit.world");
   }
 
-  /** tl-api &lt;- mtproto-core &lt;- media-fetch &lt;- link-resolver; testkit on mtproto-core; nothing on testkit. */
+  /**
+   * tl-api &lt;- mtproto-core &lt;- media-fetch &lt;- link-resolver &lt;- account-pool &lt;- redis; testkit on
+   * mtproto-core; nothing on testkit.
+   */
   @Test
   void dependenciesPointOneWay() {
     Map<String, ModuleDescriptor> libs = libraries();
@@ -164,11 +187,13 @@ class ModuleBoundaryTest {
     assertThat(telefetchRequires(libs.get(MEDIA))).containsExactly(MTPROTO);
     assertThat(telefetchRequires(libs.get(LINK))).containsExactly(MEDIA);
     assertThat(telefetchRequires(libs.get(TESTKIT))).containsExactly(MTPROTO);
+    assertThat(telefetchRequires(libs.get(POOL))).containsExactly(LINK);
+    assertThat(telefetchRequires(libs.get(REDIS))).containsExactly(POOL);
     for (ModuleDescriptor d : libs.values()) {
       assertThat(telefetchRequires(d)).as(d.name()).doesNotContain(TESTKIT);
     }
     // each layer passes the one below on to its users (a MediaFetcher user sees TelegramClient)
-    for (String[] edge : new String[][] {{MTPROTO, TL}, {MEDIA, MTPROTO}, {LINK, MEDIA}}) {
+    for (String[] edge : new String[][] {{MTPROTO, TL}, {MEDIA, MTPROTO}, {LINK, MEDIA}, {POOL, LINK}, {REDIS, POOL}}) {
       assertThat(libs.get(edge[0]).requires()).as(edge[0]).anyMatch(r -> r.name().equals(edge[1])
           && r.modifiers().contains(Requires.Modifier.TRANSITIVE));
     }
@@ -201,7 +226,8 @@ class ModuleBoundaryTest {
       exported.addAll(unqualifiedExports(d));
     }
     Set<String> leaks = new TreeSet<>();
-    for (Class<?> anchor : List.of(TlObject.class, TelegramClient.class, MediaFetcher.class, TelegramLink.class)) {
+    for (Class<?> anchor : List.of(TlObject.class, TelegramClient.class, MediaFetcher.class, TelegramLink.class,
+        AccountPool.class, RedisShared.class)) {
       ModuleDescriptor d = moduleOf(anchor);
       for (Class<?> c : exportedClasses(anchor, unqualifiedExports(d))) {
         for (Type t : signatureTypes(c)) {

@@ -1,0 +1,85 @@
+package io.telefetch.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link RedisFloodRegistry} shared by two nodes on a real Redis, on a simulated clock. */
+class RedisFloodRegistryTest {
+  static RedisFixture redis;
+  static RedisShared nodeA;
+  static RedisShared nodeB;
+  static RedisClient raw;
+  static StatefulRedisConnection<String, String> rawConnection;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisFixture.start();
+    nodeA = RedisShared.connect(redis.uri());
+    nodeB = RedisShared.connect(redis.uri());
+    raw = RedisClient.create(redis.uri());
+    rawConnection = raw.connect();
+  }
+
+  @AfterAll
+  static void stop() {
+    rawConnection.close();
+    raw.shutdown();
+    nodeA.close();
+    nodeB.close();
+    redis.close();
+  }
+
+  @Test
+  void aFloodIsSharedPerAccountAndDcAndALaterOneWins() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr:", clock, Duration.ZERO);
+    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr:", clock, Duration.ZERO);
+    Instant now = clock.instant();
+    a.flooded("alice", 2, now.plusSeconds(100));
+    assertThat(b.floodedUntil("alice", 2, now)).contains(now.plusSeconds(100));
+    assertThat(b.floodedUntil("alice", 1, now)).isEmpty(); // per DC
+    assertThat(b.floodedUntil("bob", 2, now)).isEmpty(); // per account
+    b.flooded("alice", 2, now.plusSeconds(10)); // shorter: does not shorten the shared one
+    assertThat(a.floodedUntil("alice", 2, now)).contains(now.plusSeconds(100));
+    assertThat(rawConnection.sync().pttl("fr:flood:alice:2")).isBetween(90_000L, 100_000L);
+    b.flooded("alice", 2, now.plusSeconds(300)); // longer: wins
+    assertThat(a.floodedUntil("alice", 2, now)).contains(now.plusSeconds(300));
+    clock.advance(Duration.ofSeconds(301));
+    assertThat(a.floodedUntil("alice", 2, clock.instant())).isEmpty();
+  }
+
+  @Test
+  void anotherNodesFloodIsSeenWithinTheRefresh() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr3:", clock, Duration.ofSeconds(1));
+    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr3:", clock, Duration.ofSeconds(1));
+    Instant now = clock.instant();
+    assertThat(b.floodedUntil("dave", 1, now)).isEmpty();
+    a.flooded("dave", 1, now.plusSeconds(600));
+    assertThat(a.floodedUntil("dave", 1, now)).contains(now.plusSeconds(600)); // its own: at once
+    assertThat(b.floodedUntil("dave", 1, now)).isEmpty(); // read less than a second ago
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(b.floodedUntil("dave", 1, clock.instant())).contains(now.plusSeconds(600));
+  }
+
+  @Test
+  void aNodeRemembersItsOwnFloodsWhileRedisIsAway() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr2:", clock);
+    Instant now = clock.instant();
+    redis.down();
+    try {
+      a.flooded("carol", 4, now.plusSeconds(60));
+      assertThat(a.floodedUntil("carol", 4, now)).contains(now.plusSeconds(60));
+    } finally {
+      redis.up();
+    }
+  }
+}
