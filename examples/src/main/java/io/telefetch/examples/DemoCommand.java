@@ -93,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
           WorldDocument doc = post == videoPost ? video : cdnFile;
           allOk &= download(o, fetcher, file, doc, dir);
         }
+        allOk &= serveRange(o, client, "https://t.me/telefetch_demo/" + videoPost, video);
         o.println(allOk ? "All files verified." : "VERIFICATION FAILED");
         return allOk ? 0 : 1;
       }
@@ -136,6 +137,37 @@ final class DemoCommand implements Callable<Integer> {
     o.printf("  %.1f MB/s (%.2f s, process CPU %.2f s, final window %d), SHA-256 %s %s%n", file.size() / 1e6 / seconds,
         seconds, cpu, window[0], actual.substring(0, 16) + "...", ok ? "matches" : "DOES NOT MATCH " + expected);
     return ok;
+  }
+
+  /**
+   * {@code telefetch serve} on the same client: a Range request for 1 MiB in the middle of the video
+   * answered 206 with its bytes piped through from testkit as parts arrive, checked by SHA-256.
+   */
+  private static boolean serveRange(PrintStream o, TelegramClient client, String link, WorldDocument doc)
+      throws Exception {
+    long from = doc.size() / 2;
+    long to = Math.min(doc.size() - 1, from + MIB - 1);
+    try (io.telefetch.examples.serve.Gateway gateway = io.telefetch.examples.serve.Gateway.start(client,
+        io.telefetch.examples.serve.ServeOptions.builder().port(0).build(),
+        new io.telefetch.examples.serve.GatewayMetrics())) {
+      String url = "http://127.0.0.1:" + gateway.port() + "/v1/media?link="
+          + java.net.URLEncoder.encode(link, java.nio.charset.StandardCharsets.UTF_8);
+      o.printf("%nServing on http://127.0.0.1:%d/ (the web page; /v1/media streams a link)%n", gateway.port());
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      long t0 = System.nanoTime();
+      java.net.http.HttpResponse<InputStream> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+          .header("Range", "bytes=" + from + "-" + to).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      String actual = sha256(r.body(), Long.MAX_VALUE);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      InputStream expectedBytes = doc.content().openStream();
+      expectedBytes.skipNBytes(from);
+      String expected = sha256(expectedBytes, to - from + 1);
+      boolean ok = r.statusCode() == 206 && expected.equals(actual);
+      o.printf("GET /v1/media Range: bytes=%d-%d -> %d %s in %.0f ms, SHA-256 %s %s%n", from, to, r.statusCode(),
+          r.headers().firstValue("Content-Range").orElse("(no Content-Range)"), ms, actual.substring(0, 16) + "...",
+          ok ? "matches" : "DOES NOT MATCH " + expected);
+      return ok;
+    }
   }
 
   private static long cpuNanos() {

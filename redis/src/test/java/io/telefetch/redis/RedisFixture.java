@@ -34,7 +34,11 @@ final class RedisFixture implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** Starts the server; a no-op while it runs (a test's cleanup may race its own restart). */
   synchronized void up() {
+    if (server != null && server.isActive()) {
+      return;
+    }
     try {
       File onPath = onPath();
       redis.embedded.core.RedisServerBuilder b = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
@@ -106,11 +110,23 @@ final class RedisFixture implements AutoCloseable {
     throw new AssertionError("redis port " + port + " did not become " + (open ? "open" : "closed"));
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768-60999): while Redis is down for a restart, the
+   * client's reconnects to a port inside that range can be given that very port as their own local
+   * port (a TCP self-connect), which then holds it and the restarted server cannot bind (seen in CI).
+   */
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
+    java.util.Random random = new java.util.Random();
+    for (int i = 0; i < 200; i++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new AssertionError("no free port in 20000-31999");
   }
 }

@@ -178,7 +178,7 @@ class RedisPoolTestkitTest {
       AtomicInteger phase = new AtomicInteger();
       AtomicLong stoppedAt = new AtomicLong(-1);
       DownloadRequest d = pool.download(link(), options()).get(60, TimeUnit.SECONDS);
-      d.withProgress(p -> {
+      d = d.withProgress(p -> {
         if (p.bytesDone() >= SIZE / 4 && phase.compareAndSet(0, 1)) {
           redis.down();
           stoppedAt.set(p.bytesDone());
@@ -249,7 +249,7 @@ class RedisPoolTestkitTest {
       java.util.Set<String> afterTakeover = ConcurrentHashMap.newKeySet();
       AtomicInteger servedToBsBefore = new AtomicInteger(-1);
       DownloadRequest d = poolA.download(link(), options()).get(60, TimeUnit.SECONDS);
-      d.withProgress(p -> {
+      d = d.withProgress(p -> {
         if (p.bytesDone() >= SIZE * 3 / 10 && phase.compareAndSet(0, 1)) {
           servedToBsBefore.set(servedTo(2) + servedTo(3));
           // node B dies: it ticks no more; once its leases' TTL passed, A's next tick takes its accounts

@@ -401,7 +401,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     ctx.writeAndFlush(resp);
     DownloadRequest request = s.fetcher().download(f);
     if (first > 0 || (size >= 0 && length < size)) {
-      request.range(first, length);
+      request = request.range(first, length); // DownloadRequest is immutable
     }
     MediaStream ms = new MediaStream(ctx, x);
     stream = ms;

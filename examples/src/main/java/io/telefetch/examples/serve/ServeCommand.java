@@ -19,8 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code telefetch serve [--port N] [--bind ADDR] [--token T] [--allow CH,...] --testkit [CONFIG.json]}:
- * runs the {@link Gateway} until interrupted. Exit status 2 on a usage error (a non-loopback bind
+ * {@code telefetch serve [--port N] [--bind ADDR] [--token T] [--allow CH,...] [--account NAME | --testkit
+ * [CONFIG.json]]}: runs the {@link Gateway} on the account logged in with {@code telefetch login} (or on
+ * a testkit cluster) until interrupted. Exit status 2 on a usage error (a non-loopback bind
  * without a token, an unreadable config), 1 when login or binding fails.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -29,6 +30,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--testkit", arity = "0..1", fallbackValue = "", paramLabel = "CONFIG.json",
       description = "the testkit launcher's JSON; alone: start an embedded test cluster")
   @Nullable String testkit;
+
+  @Option(names = "--account", paramLabel = "NAME", defaultValue = "default",
+      description = "the account logged in with `telefetch login` (default ${DEFAULT-VALUE}); not with --testkit")
+  String account = "default";
+
+  @Option(names = "--api-id", paramLabel = "ID", description = "api_id (default: $TELEFETCH_API_ID or the config file)")
+  @Nullable Integer apiId;
+
+  @Option(names = "--api-hash", paramLabel = "HASH", description = "api_hash (default: $TELEFETCH_API_HASH or the config file)")
+  @Nullable String apiHash;
 
   @Option(names = "--port", defaultValue = "8080", description = "port (default ${DEFAULT-VALUE}; 0: any)")
   int port;
@@ -52,6 +63,10 @@ public final class ServeCommand implements Callable<Integer> {
   PrintStream out = System.out;
   PrintStream err = System.err;
   /** Counted down to stop a running command (tests); otherwise it runs until the JVM stops. */
+  @Option(names = "--ffmpeg", paramLabel = "PATH", description = "the ffmpeg executable for &remux= (default: "
+      + "$TELEFETCH_FFMPEG, else the bundled build for Linux x86-64)")
+  java.nio.file.@Nullable Path ffmpeg;
+
   final CountDownLatch stop = new CountDownLatch(1);
   volatile @Nullable Gateway gateway;
 
@@ -62,14 +77,29 @@ public final class ServeCommand implements Callable<Integer> {
       String t = token != null ? token : System.getenv("TELEFETCH_SERVE_TOKEN");
       options = ServeOptions.builder().bind(bind).port(port).token(t)
           .allow(allow == null ? java.util.Set.of() : new HashSet<>(allow))
-          .rateLimit(rate, Math.max(1, rate / 2)).streamsPerClient(streams).build();
+          .rateLimit(rate, Math.max(1, rate / 2)).streamsPerClient(streams)
+          .transform(new FfmpegTransform(ffmpeg)).build();
     } catch (IllegalArgumentException e) {
       err.println("telefetch serve: " + e.getMessage());
       return 2;
     }
-    if (testkit == null) {
-      err.println("telefetch serve: pass --testkit [CONFIG.json] (accounts come with `telefetch login`)");
-      return 2;
+    GatewayMetrics metrics = new GatewayMetrics();
+    if (testkit == null) { // a real account, logged in with `telefetch login`
+      io.telefetch.examples.cli.AccountOptions accountOptions = new io.telefetch.examples.cli.AccountOptions();
+      List<String> args = new java.util.ArrayList<>(List.of("--account", account));
+      if (apiId != null) {
+        args.addAll(List.of("--api-id", apiId.toString()));
+      }
+      if (apiHash != null) {
+        args.addAll(List.of("--api-hash", apiHash));
+      }
+      new picocli.CommandLine(accountOptions).parseArgs(args.toArray(String[]::new));
+      io.telefetch.examples.cli.CliIo cliIo = io.telefetch.examples.cli.CliIo.of(System.in, out, err, System.getenv());
+      try (io.telefetch.examples.cli.AccountClient logged = accountOptions.openLoggedIn(cliIo)) {
+        return run(logged.client(), options, metrics, null, null);
+      } catch (Exception e) {
+        return io.telefetch.examples.cli.CliErrors.report(err, "serve", e, false);
+      }
     }
     DemoCluster demo = null;
     LaunchConfig cfg;
@@ -84,7 +114,6 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("telefetch serve: " + e.getMessage());
       return 2;
     }
-    GatewayMetrics metrics = new GatewayMetrics();
     try (TelegramClient client = cfg.clientOptions().callTimeout(Duration.ofSeconds(60))
         .eventListener(metrics.eventListener()).build()) {
       try {
@@ -93,24 +122,30 @@ public final class ServeCommand implements Callable<Integer> {
         err.println("telefetch serve: login failed: " + e.getMessage());
         return 1;
       }
-      try (Gateway g = Gateway.start(client, options, metrics)) {
-        gateway = g;
-        out.println("telefetch serve: listening on http://" + g.address().getHostString() + ":" + g.port() + "/");
-        if (demo != null) {
-          cfg.link("post").ifPresent(l -> out.println("telefetch serve: try " + l.link()));
-          demo.config().channels().forEach(c -> c.messages().forEach(m -> out.println("telefetch serve: try https://t.me/"
-              + c.username() + "/" + m.id())));
-        }
-        out.flush();
-        stop.await();
-      } catch (GatewayException e) {
-        err.println("telefetch serve: " + e.getMessage());
-        return 1;
-      }
+      return run(client, options, metrics, demo, cfg);
     } finally {
       if (demo != null) {
         demo.close();
       }
+    }
+  }
+
+  /** Runs the gateway on {@code client} until {@link #stop}; prints the demo's links when there is one. */
+  private int run(TelegramClient client, ServeOptions options, GatewayMetrics metrics, @Nullable DemoCluster demo,
+      @Nullable LaunchConfig cfg) throws InterruptedException {
+    try (Gateway g = Gateway.start(client, options, metrics)) {
+      gateway = g;
+      out.println("telefetch serve: listening on http://" + g.address().getHostString() + ":" + g.port() + "/");
+      if (demo != null && cfg != null) {
+        cfg.link("post").ifPresent(l -> out.println("telefetch serve: try " + l.link()));
+        demo.config().channels().forEach(c -> c.messages().forEach(m -> out.println("telefetch serve: try https://t.me/"
+            + c.username() + "/" + m.id())));
+      }
+      out.flush();
+      stop.await();
+    } catch (GatewayException e) {
+      err.println("telefetch serve: " + e.getMessage());
+      return 1;
     }
     return 0;
   }

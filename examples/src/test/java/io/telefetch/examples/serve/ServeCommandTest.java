@@ -36,6 +36,20 @@ class ServeCommandTest {
   }
 
   @Test
+  void anAccountThatIsNotLoggedInIsOneLineWithAHint() {
+    ServeCommand command = new ServeCommand();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+    int status = new CommandLine(command).execute("--port", "0", "--account", "nobody-" + System.nanoTime(),
+        "--api-id", "4242", "--api-hash", "0123456789abcdef0123456789abcdef");
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertThat(status).as(text).isEqualTo(1);
+    assertThat(text.lines().toList()).hasSize(2);
+    assertThat(text).startsWith("telefetch serve: ").contains("not logged in").contains("hint: ")
+        .contains("telefetch login").doesNotContain("\tat ");
+  }
+
+  @Test
   void servesALauncherClusterUntilStopped() throws Exception {
     try (DemoCluster demo = DemoCluster.builder().dcs(1).file(FileSpec.parse("x.bin:5000")).build().start()) {
       Path config = tmp.resolve("cluster.json");
