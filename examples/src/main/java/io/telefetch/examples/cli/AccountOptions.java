@@ -72,6 +72,22 @@ public final class AccountOptions {
     return testkit != null;
   }
 
+  /** Whether {@code --testkit} came alone (an embedded cluster per opened client). */
+  boolean embedded() {
+    return EMBEDDED.equals(testkit);
+  }
+
+  /** These options for another account. */
+  AccountOptions withAccount(String name) {
+    AccountOptions o = new AccountOptions();
+    o.account = name;
+    o.apiId = apiId;
+    o.apiHash = apiHash;
+    o.testkit = testkit;
+    o.debug = debug;
+    return o;
+  }
+
   /** The launcher config of {@code --testkit CONFIG.json}, or null (none, or embedded). */
   @Nullable LaunchConfig launchConfig() {
     if (testkit == null || testkit.equals(EMBEDDED)) {

@@ -3,10 +3,16 @@ package io.telefetch.examples.cli;
 import io.telefetch.link.LinkResolver;
 import io.telefetch.link.Peer;
 import io.telefetch.link.ResolvedLink;
+import io.telefetch.media.DownloadRequest;
+import io.telefetch.media.FetchOptions;
 import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
 import io.telefetch.media.NoMediaException;
 import io.telefetch.media.SafeFileNames;
+import io.telefetch.pool.AccountLimits;
+import io.telefetch.pool.AccountPool;
+import io.telefetch.pool.AccountStatus;
+import io.telefetch.pool.PoolAccount;
 import io.telefetch.tl.api.InputDocumentFileLocation;
 import io.telefetch.tl.api.InputFileLocationType;
 import io.telefetch.tl.api.InputPhotoFileLocation;
@@ -99,14 +105,23 @@ public final class DownloadCommand extends CliCommand {
   @Mixin
   RemuxOptions remux = new RemuxOptions();
 
-  /** A file to download. */
-  private record Job(String link, MediaFile file, Path target) {}
+  @Option(names = "--accounts", split = ",", paramLabel = "NAME",
+      description = "spread each file's parts over these logged-in accounts (an account pool: each account "
+          + "resolves the link itself; a flood wait on one moves its parts to the others)")
+  List<String> accounts = new ArrayList<>();
+
+  /** A file to download: the {@code index}-th media of {@code link}. */
+  private record Job(String link, int index, MediaFile file, Path target) {}
 
   @Override
   protected int execute() throws Exception {
     NameTemplate names = NameTemplate.parse(template);
     if (parallel < 1 || parallel > 16) {
       throw new CliException("-l must be 1 to 16, not " + parallel, "e.g. -l 4", CliException.USAGE, null);
+    }
+    if (!accounts.isEmpty() && options.testkit() && options.embedded()) {
+      throw new CliException("--accounts needs accounts of one Telegram", "use saved accounts or --testkit CONFIG.json",
+          CliException.USAGE, null);
     }
     List<String> all = new ArrayList<>(links);
     if (input != null) {
@@ -155,6 +170,8 @@ public final class DownloadCommand extends CliCommand {
         AccountClient account = options.openLoggedIn(io)) {
       LinkResolver resolver = LinkResolver.create(account.client());
       MediaFetcher fetcher = MediaFetcher.create(account.client());
+      List<AccountClient> poolClients = new ArrayList<>();
+      @Nullable AccountPool pool = accounts.isEmpty() ? null : openPool(poolClients);
       // --remux: each file's bytes go through FFmpeg as they arrive, into NAME.mp4 / NAME.mkv
       RemuxDownload remuxing = remux.enabled() ? remux.downloader(fetcher) : null;
       List<Future<?>> tasks = new ArrayList<>();
@@ -176,7 +193,7 @@ public final class DownloadCommand extends CliCommand {
               return;
             }
             try {
-              switch (download(fetcher, remuxing, job, display, running, timeout)) {
+              switch (download(fetcher, pool, remuxing, job, display, running, timeout)) {
                 case DONE -> done.incrementAndGet();
                 case SKIPPED -> skipped.incrementAndGet();
               }
@@ -193,6 +210,17 @@ public final class DownloadCommand extends CliCommand {
         t.get();
       }
       display.summary(done.get(), skipped.get(), failed.get(), interrupted.get());
+      if (pool != null) {
+        StringBuilder line = new StringBuilder("telefetch download: parts per account:");
+        for (AccountStatus st : pool.status()) {
+          line.append(' ').append(st.name()).append('=').append(st.partsFetched())
+              .append(st.removed().map(r -> " (left: " + r + ")").orElse(""));
+        }
+        io.err().println(line);
+      }
+      for (AccountClient c : poolClients) {
+        c.close();
+      }
     } finally {
       workers.shutdownNow();
       if (!interrupted.get()) {
@@ -208,7 +236,8 @@ public final class DownloadCommand extends CliCommand {
 
   private enum Outcome { DONE, SKIPPED }
 
-  private Outcome download(MediaFetcher fetcher, @Nullable RemuxDownload remuxing, Job job, DownloadDisplay display, Set<CompletableFuture<?>> running,
+  private Outcome download(MediaFetcher fetcher, @Nullable AccountPool pool,
+      @Nullable RemuxDownload remuxing, Job job, DownloadDisplay display, Set<CompletableFuture<?>> running,
       Duration timeout) throws Exception {
     Path target = job.target();
     MediaFile file = job.file();
@@ -233,7 +262,10 @@ public final class DownloadCommand extends CliCommand {
     }
     boolean resumed = Files.exists(Path.of(target + ".part"));
     display.started(job.link(), target, file.size());
-    CompletableFuture<Path> f = fetcher.download(file)
+    DownloadRequest request = pool == null ? fetcher.download(file)
+        : CliErrors.await(pool.download(a -> LinkResolver.create(a.client()).resolve(job.link().strip())
+            .thenApply(r -> r.media().get(job.index())), FetchOptions.defaults()), timeout);
+    CompletableFuture<Path> f = request
         .withProgress(p -> display.progress(job.link(), target, p.bytesDone(), p.bytesPerSecond()))
         .toPath(target);
     running.add(f);
@@ -250,6 +282,20 @@ public final class DownloadCommand extends CliCommand {
     }
     display.done(job.link(), written, size, sha256(written), resumed);
     return Outcome.DONE;
+  }
+
+  /**
+   * The pool of {@code --accounts}: each account's logged-in client (added to {@code opened}, which
+   * the caller closes), free-account limits.
+   */
+  private AccountPool openPool(List<AccountClient> opened) throws Exception {
+    AccountPool.Builder b = AccountPool.builder();
+    for (String name : new java.util.LinkedHashSet<>(accounts)) {
+      AccountClient c = options.withAccount(name).openLoggedIn(io);
+      opened.add(c);
+      b.account(PoolAccount.of(name, c.client(), AccountLimits.free()));
+    }
+    return b.build();
   }
 
   /** The files of one link with their target paths. */
@@ -279,7 +325,7 @@ public final class DownloadCommand extends CliCommand {
       Instant date = dates.size() > k ? dates.get(k) : null;
       Path target = names.resolve(dir, new NameTemplate.Values(channel, msg, date, SafeFileNames.of(file),
           mediaId(file.location())));
-      jobs.add(new Job(link, file, target));
+      jobs.add(new Job(link, i, file, target));
     }
     return jobs;
   }
