@@ -2,39 +2,12 @@ package io.telefetch.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link RedisFloodRegistry} shared by two nodes on a real Redis, on a simulated clock. */
-class RedisFloodRegistryTest {
-  static RedisFixture redis;
-  static RedisShared nodeA;
-  static RedisShared nodeB;
-  static RedisClient raw;
-  static StatefulRedisConnection<String, String> rawConnection;
-
-  @BeforeAll
-  static void start() {
-    redis = RedisFixture.start();
-    nodeA = RedisShared.connect(redis.uri());
-    nodeB = RedisShared.connect(redis.uri());
-    raw = RedisClient.create(redis.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stop() {
-    rawConnection.close();
-    raw.shutdown();
-    nodeA.close();
-    nodeB.close();
-    redis.close();
-  }
+class RedisFloodRegistryTest extends OnRedis {
 
   @Test
   void aFloodIsSharedPerAccountAndDcAndALaterOneWins() {

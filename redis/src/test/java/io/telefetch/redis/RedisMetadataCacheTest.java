@@ -2,44 +2,17 @@ package io.telefetch.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.telefetch.link.LinkMetadata;
 import io.telefetch.link.Peer;
 import io.telefetch.link.TelegramLink;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link RedisMetadataCache} on a real Redis, shared by two nodes: values, TTLs, planted values, outages. */
-class RedisMetadataCacheTest {
-  static RedisFixture redis;
-  static RedisShared nodeA;
-  static RedisShared nodeB;
-  static RedisClient raw;
-  static StatefulRedisConnection<String, String> rawConnection;
+class RedisMetadataCacheTest extends OnRedis {
 
   static final Peer CHANNEL = new Peer(Peer.Type.CHANNEL, 1001L, 77L, "somechannel", "Some channel", 5L, 2);
-
-  @BeforeAll
-  static void start() {
-    redis = RedisFixture.start();
-    nodeA = RedisShared.connect(redis.uri());
-    nodeB = RedisShared.connect(redis.uri());
-    raw = RedisClient.create(redis.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stop() {
-    rawConnection.close();
-    raw.shutdown();
-    nodeA.close();
-    nodeB.close();
-    redis.close();
-  }
 
   @Test
   void oneNodesEntriesServeTheOtherWithTheirTtl() {

@@ -3,8 +3,6 @@ package io.telefetch.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.telefetch.mtproto.client.SessionData;
 import io.telefetch.mtproto.crypto.AuthKey;
 import java.security.SecureRandom;
@@ -12,32 +10,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link RedisSessionStore} on a real Redis: round trip, encrypted at rest, wrong key typed, outages. */
-class RedisSessionStoreTest {
-  static RedisFixture redis;
-  static RedisShared shared;
-  static RedisClient raw;
-  static StatefulRedisConnection<String, String> rawConnection;
-
-  @BeforeAll
-  static void start() {
-    redis = RedisFixture.start();
-    shared = RedisShared.connect(redis.uri());
-    raw = RedisClient.create(redis.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stop() {
-    rawConnection.close();
-    raw.shutdown();
-    shared.close();
-    redis.close();
-  }
+class RedisSessionStoreTest extends OnRedis {
 
   static SessionKey key(long seed) {
     byte[] k = new byte[32];
@@ -57,7 +33,7 @@ class RedisSessionStoreTest {
   }
 
   RedisSessionStore store(String name, SessionKey key) {
-    return new RedisSessionStore(shared, "t:", name, key, new SecureRandom());
+    return new RedisSessionStore(nodeA, "t:", name, key, new SecureRandom());
   }
 
   @Test
@@ -117,7 +93,7 @@ class RedisSessionStoreTest {
       s.save(session(6));
       assertThat(s.pendingWrite()).isTrue();
       assertThat(s.load().orElseThrow().toSessionString()).isEqualTo(session(6).toSessionString());
-      assertThat(shared.available()).isFalse();
+      assertThat(nodeA.available()).isFalse();
     } finally {
       redis.up();
     }
@@ -128,7 +104,7 @@ class RedisSessionStoreTest {
       sleep(50);
     }
     assertThat(s.pendingWrite()).isFalse();
-    assertThat(shared.available()).isTrue();
+    assertThat(nodeA.available()).isTrue();
     assertThat(store("erin", k).load().orElseThrow().toSessionString()).isEqualTo(session(6).toSessionString());
   }
 
