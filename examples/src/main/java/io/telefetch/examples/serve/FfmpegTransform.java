@@ -4,13 +4,15 @@ import io.telefetch.examples.ffmpeg.Ffmpeg;
 import io.telefetch.examples.ffmpeg.FfmpegException;
 import io.telefetch.examples.ffmpeg.RemuxFormat;
 import io.telefetch.examples.ffmpeg.Remuxer;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * original stays streamable.
  *
  * <p>Per stream: a feeder thread copies the download into FFmpeg's input; FFmpeg's output goes
- * through a 64 KiB pipe to the gateway's worker, which reads the stream {@link Remux#apply} returns.
+ * through a bounded pipe of 16 chunks (at most 1 MiB) to the gateway's worker, which reads the stream {@link Remux#apply} returns.
  * Backpressure holds end to end (a slow socket stalls the worker, the pipe, FFmpeg, the feeder and
  * the download). Closing the returned stream kills FFmpeg and closes the download (which cancels
  * it); a failed remux makes the returned stream throw after the last good byte, so a truncated
@@ -31,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FfmpegTransform implements StreamTransform {
   private static final Logger LOG = LoggerFactory.getLogger(FfmpegTransform.class);
-  private static final int PIPE = 64 * 1024;
 
   private final @Nullable Path configured;
   private final AtomicReference<Object> located = new AtomicReference<>(); // Ffmpeg or FfmpegException
@@ -89,24 +90,14 @@ public final class FfmpegTransform implements StreamTransform {
   }
 
   private static InputStream start(Ffmpeg ffmpeg, RemuxFormat format, InputStream source) {
-    PipedInputStream output = new PipedInputStream(PIPE);
-    PipedOutputStream toOutput;
-    try {
-      toOutput = new PipedOutputStream(output);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e); // a new pipe is always unconnected
-    }
-    Remuxer remuxer = Remuxer.start(ffmpeg, format, toOutput);
+    ChunkPipe pipe = new ChunkPipe();
+    Remuxer remuxer = Remuxer.start(ffmpeg, format, pipe.sink());
     AtomicReference<Throwable> failure = new AtomicReference<>();
     remuxer.result().whenComplete((r, e) -> {
       if (e != null) {
         failure.set(e);
       }
-      try {
-        toOutput.close(); // the reader sees the end (and then the failure, if any)
-      } catch (IOException ignored) {
-        // the reader is gone
-      }
+      pipe.end(); // the reader sees the end (and then the failure, if any)
     });
     Thread feeder = new Thread(() -> {
       try (InputStream in = source) {
@@ -118,7 +109,7 @@ public final class FfmpegTransform implements StreamTransform {
     }, "telefetch-remux-feed");
     feeder.setDaemon(true);
     feeder.start();
-    return new FilterInputStream(output) {
+    return new InputStream() {
       private boolean closed;
 
       @Override
@@ -130,7 +121,7 @@ public final class FfmpegTransform implements StreamTransform {
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+        int n = pipe.read(b, off, len);
         Throwable e = failure.get();
         if (n < 0 && e != null) {
           throw new IOException("remux to " + format.extension() + " failed: " + e.getMessage(), e);
@@ -144,16 +135,98 @@ public final class FfmpegTransform implements StreamTransform {
           return;
         }
         closed = true;
+        pipe.closeReader();
         try {
           remuxer.close(); // kills FFmpeg when it still runs
         } finally {
-          try {
-            source.close(); // cancels the download
-          } finally {
-            super.close();
-          }
+          source.close(); // cancels the download
         }
       }
     };
+  }
+
+  /**
+   * A bounded pipe of chunks between FFmpeg's output pump and the gateway's worker: at most {@value
+   * #CHUNKS} chunks (FFmpeg writes up to 64 KiB at a time) wait; a full pipe blocks the writer (the
+   * backpressure) until the reader takes one or closes. Unlike {@code PipedInputStream} it does not
+   * fail when the writing thread has ended before the reader drained it.
+   */
+  private static final class ChunkPipe {
+    private static final int CHUNKS = 16;
+    private static final byte[] END = new byte[0];
+    private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(CHUNKS);
+    private volatile boolean readerClosed;
+    private byte @Nullable [] current;
+    private int pos;
+    private boolean ended;
+
+    OutputStream sink() {
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          put(new byte[] {(byte) b});
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          if (len > 0) {
+            put(Arrays.copyOfRange(b, off, off + len));
+          }
+        }
+      };
+    }
+
+    private void put(byte[] chunk) throws IOException {
+      try {
+        while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+          if (readerClosed) {
+            throw new IOException("the client is gone");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    void end() {
+      try {
+        put(END);
+      } catch (IOException readerGone) {
+        // nobody reads any more
+      }
+    }
+
+    void closeReader() {
+      readerClosed = true;
+      queue.clear();
+    }
+
+    /** Called by the one reader thread. */
+    int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (!ended && (current == null || pos == current.length)) {
+        try {
+          current = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted");
+        }
+        pos = 0;
+        if (current == END) {
+          ended = true;
+        }
+      }
+      if (ended) {
+        return -1;
+      }
+      byte[] c = current;
+      int n = Math.min(len, c.length - pos);
+      System.arraycopy(c, pos, b, off, n);
+      pos += n;
+      return n;
+    }
   }
 }
