@@ -107,7 +107,7 @@ class AccountPoolTestkitTest {
       TelegramClient c = TelegramClient.builder()
           .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
           .dcOptions(DcOptions.of(dcOptions()))
-          .rsaKeys(cluster.rsaKeys())
+          .serverKeys(cluster.serverKeys())
           .mainDc(1)
           .downloadConnections(2)
           .callTimeout(Duration.ofSeconds(30))

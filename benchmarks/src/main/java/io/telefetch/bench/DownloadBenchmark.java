@@ -9,8 +9,7 @@ import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.Login;
 import io.telefetch.mtproto.client.TelegramClient;
-import io.telefetch.mtproto.crypto.RsaKeys;
-import io.telefetch.mtproto.crypto.RsaPublicKey;
+import io.telefetch.mtproto.client.ServerKeys;
 import io.telefetch.testkit.launcher.LaunchConfig;
 import io.telefetch.tl.api.Channel;
 import io.telefetch.tl.api.InputChannel;
@@ -259,10 +258,10 @@ public final class DownloadBenchmark {
           options.add(DcOption.builder(dc.id(), dc.host(), dc.port()).mediaOnly(dc.mediaOnly()).build());
         }
       }
-      RsaKeys keys = RsaKeys.empty().add(RsaPublicKey.parsePem(config.rsa().publicKeyPem()));
+      ServerKeys keys = ServerKeys.fromPem(config.rsa().publicKeyPem());
       try (TelegramClient client = TelegramClient.builder()
           .apiId(config.apiId()).apiHash(config.apiHash())
-          .dcOptions(DcOptions.of(options)).rsaKeys(keys).mainDc(1)
+          .dcOptions(DcOptions.of(options)).serverKeys(keys).mainDc(1)
           .downloadConnections(spec.connections).callTimeout(Duration.ofSeconds(120))
           .build()) {
         long t0 = System.nanoTime();

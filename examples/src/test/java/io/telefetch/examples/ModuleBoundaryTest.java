@@ -215,8 +215,7 @@ class ModuleBoundaryTest {
    * packages of tl-api, mtproto-core, media-fetch and link-resolver) that a user on the module path
    * could not name: Telefetch types in packages that are not exported, or third-party types other
    * than those of a module the library requires transitively (tl-api's Netty buffers, the OkHttpClient
-   * a link-resolver user may pass in). The known ones are listed; the list may only shrink (a fix
-   * must delete its line, a new leak fails).
+   * a link-resolver user may pass in). There are none.
    */
   @Test
   void exportedApiNamesOnlyExportedTypes() {
@@ -235,12 +234,9 @@ class ModuleBoundaryTest {
         }
       }
     }
-    assertThat(leaks).containsExactlyInAnyOrder(
-        // the client builder trusts server keys given as crypto-package RsaKeys (the transport is a
-        // client-package Transport value since the options redesign of issue 12 part 4)
-        "io.telefetch.mtproto.client.ClientOptions$Builder -> io.telefetch.mtproto.crypto.RsaKeys",
-        // a custom SessionStore sees the auth key type
-        "io.telefetch.mtproto.client.SessionData$DcKey -> io.telefetch.mtproto.crypto.AuthKey");
+    // none: server keys are a client-package ServerKeys and a DcKey shows only its auth_key_id
+    // (issue 12 part 4); the list may only stay empty
+    assertThat(leaks).isEmpty();
     // the third-party packages allowed above come from modules the library passes on to its users
     assertThat(moduleOf(TlObject.class).requires()).anyMatch(r -> r.name().equals("io.netty.buffer")
         && r.modifiers().contains(Requires.Modifier.TRANSITIVE));

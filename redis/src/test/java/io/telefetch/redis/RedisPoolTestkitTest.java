@@ -95,7 +95,7 @@ class RedisPoolTestkitTest {
     }
     for (WorldUser bot : bots) {
       TelegramClient c = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-          .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1).downloadConnections(2)
+          .dcOptions(DcOptions.of(options)).serverKeys(cluster.serverKeys()).mainDc(1).downloadConnections(2)
           .callTimeout(Duration.ofSeconds(30)).build();
       c.login(Login.botToken(bot.botToken().orElseThrow())).join();
       clients.add(c);

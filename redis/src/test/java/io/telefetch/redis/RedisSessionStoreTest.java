@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.telefetch.mtproto.client.SessionData;
-import io.telefetch.mtproto.crypto.AuthKey;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -29,7 +28,7 @@ class RedisSessionStoreTest extends OnRedis {
 
   static SessionData session(long seed) {
     return SessionData.empty().withMainDc(2).withUser(1234567L + seed, false)
-        .withKey(new SessionData.DcKey(2, AuthKey.of(authKeyBytes(seed)), 99L, 5L, true));
+        .withKey(SessionData.DcKey.of(2, authKeyBytes(seed), 99L, 5L, true));
   }
 
   RedisSessionStore store(String name, SessionKey key) {
@@ -42,7 +41,8 @@ class RedisSessionStoreTest extends OnRedis {
     store("alice", k).save(session(1));
     SessionData loaded = store("alice", k).load().orElseThrow();
     assertThat(loaded.toSessionString()).isEqualTo(session(1).toSessionString());
-    assertThat(loaded.key(2).orElseThrow().authKey().toByteArray()).isEqualTo(authKeyBytes(1));
+    assertThat(loaded.key(2).orElseThrow()).isEqualTo(SessionData.DcKey.of(2, authKeyBytes(1), 99L, 5L, true))
+        .isNotEqualTo(SessionData.DcKey.of(2, authKeyBytes(2), 99L, 5L, true));
 
     String stored = rawConnection.sync().get("t:session:alice");
     byte[] bytes = Base64.getDecoder().decode(stored);

@@ -6,6 +6,7 @@ import io.telefetch.mtproto.client.ClientOptions;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.TelegramClient;
+import io.telefetch.mtproto.client.ServerKeys;
 import io.telefetch.mtproto.crypto.RsaKeys;
 import io.telefetch.mtproto.crypto.RsaPrivateKey;
 import io.telefetch.mtproto.transport.MtProxySecret;
@@ -115,7 +116,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** RSA keys a client should trust to create keys with this cluster's DCs (not the CDN's: see help.getCdnConfig). */
   public RsaKeys rsaKeys() {
-    return RsaKeys.empty().add(rsaKey().publicKey());
+    return RsaKeys.empty().with(rsaKey().publicKey());
+  }
+
+  /** The same keys as {@link #rsaKeys()}, as a client's options take them. */
+  public ServerKeys serverKeys() {
+    return ServerKeys.fromPem(rsaKey().publicKey().toPem());
   }
 
   /** The CDN DC's own RSA private key (published by help.getCdnConfig), when the cluster has a CDN. */
@@ -209,7 +215,7 @@ public final class TestCluster implements AutoCloseable {
       }
     }
     return TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-        .dcOptions(DcOptions.of(bootstrap)).rsaKeys(rsaKeys()).mainDc(1);
+        .dcOptions(DcOptions.of(bootstrap)).serverKeys(serverKeys()).mainDc(1);
   }
 
   /** Every server: the main DCs (ids 1..n), then the media-only options, then the CDN DC. */

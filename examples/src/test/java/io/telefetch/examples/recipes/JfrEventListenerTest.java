@@ -71,7 +71,7 @@ class JfrEventListenerTest {
         recording.start();
         try (TelegramClient client = TelegramClient.builder()
             .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-            .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1)
+            .dcOptions(DcOptions.of(options)).serverKeys(cluster.serverKeys()).mainDc(1)
             .retries(3, Duration.ofMillis(1), Duration.ofMillis(5))
             .eventListener(new JfrEventListener())
             .build()) {

@@ -77,7 +77,7 @@ class ClosedClientTest {
       options.add(DcOption.of(dc.id(), dc.host(), dc.port()));
     }
     TelegramClient client = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-        .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1).downloadConnections(2)
+        .dcOptions(DcOptions.of(options)).serverKeys(cluster.serverKeys()).mainDc(1).downloadConnections(2)
         .callTimeout(Duration.ofHours(1)) // a swallowed call waits until the client closes
         .build();
     client.login(Login.botToken(bot.botToken().orElseThrow())).join();

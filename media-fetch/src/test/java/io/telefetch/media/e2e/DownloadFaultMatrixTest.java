@@ -158,7 +158,7 @@ class DownloadFaultMatrixTest {
         }
       }
       TelegramClient c = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-          .dcOptions(DcOptions.of(options)).rsaKeys(cluster.rsaKeys()).mainDc(1).downloadConnections(2)
+          .dcOptions(DcOptions.of(options)).serverKeys(cluster.serverKeys()).mainDc(1).downloadConnections(2)
           .transport(obfuscated ? Transport.obfuscated(Transport.Framing.valueOf(kind.name()))
               : Transport.of(Transport.Framing.valueOf(kind.name())))
           .callTimeout(Duration.ofSeconds(20)).connectTimeout(Duration.ofSeconds(5))

@@ -20,8 +20,7 @@ import io.telefetch.tl.api.channels.GetMessages;
 import io.telefetch.tl.api.contacts.ResolveUsername;
 import io.telefetch.tl.api.contacts.ResolvedPeer;
 import io.telefetch.tl.api.messages.ChannelMessages;
-import io.telefetch.mtproto.crypto.RsaKeys;
-import io.telefetch.mtproto.crypto.RsaPublicKey;
+import io.telefetch.mtproto.client.ServerKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ final class Fixture {
     TelegramClient client = tweak.apply(TelegramClient.builder()
         .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
         .dcOptions(DcOptions.of(options))
-        .rsaKeys(cluster.rsaKeys())
+        .serverKeys(cluster.serverKeys())
         .mainDc(1)
         .downloadConnections(2)
         .callTimeout(Duration.ofSeconds(30))
@@ -91,9 +90,9 @@ final class Fixture {
       String[] p = dc.split(":");
       dcs.add(DcOption.of(Integer.parseInt(p[0]), p[1], Integer.parseInt(p[2])));
     }
-    RsaKeys keys = RsaKeys.empty().add(RsaPublicKey.parsePem(Files.readString(pem)));
+    ServerKeys keys = ServerKeys.fromPem(Files.readString(pem));
     TelegramClient client = TelegramClient.builder().apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
-        .dcOptions(DcOptions.of(dcs)).rsaKeys(keys).mainDc(1).downloadConnections(2)
+        .dcOptions(DcOptions.of(dcs)).serverKeys(keys).mainDc(1).downloadConnections(2)
         .callTimeout(Duration.ofSeconds(60)).build();
     client.login(Login.botToken(botToken)).join();
     return client;

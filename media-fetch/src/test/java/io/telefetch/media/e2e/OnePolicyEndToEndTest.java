@@ -165,7 +165,7 @@ class OnePolicyEndToEndTest {
     TelegramClient client = TelegramClient.builder()
         .apiId(4242).apiHash("0123456789abcdef0123456789abcdef")
         .dcOptions(DcOptions.of(options))
-        .rsaKeys(cluster.rsaKeys())
+        .serverKeys(cluster.serverKeys())
         .mainDc(1)
         .scheduler(scheduler)
         .eventListener(listener)

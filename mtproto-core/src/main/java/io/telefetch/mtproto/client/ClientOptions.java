@@ -1,6 +1,5 @@
 package io.telefetch.mtproto.client;
 
-import io.telefetch.mtproto.crypto.RsaKeys;
 import io.telefetch.mtproto.rpc.Backoff;
 import io.telefetch.mtproto.rpc.CallOptions;
 import io.telefetch.mtproto.rpc.EventListener;
@@ -31,7 +30,7 @@ public final class ClientOptions {
   final DcOptions dcOptions;
   final boolean testMode;
   final int mainDc;
-  final RsaKeys rsaKeys;
+  final ServerKeys serverKeys;
   final SessionStore sessionStore;
   /** Null: the client creates its own and closes them. */
   final @Nullable ClientResources resources;
@@ -57,7 +56,7 @@ public final class ClientOptions {
     this.dcOptions = b.dcOptions;
     this.testMode = b.testMode;
     this.mainDc = b.mainDc != 0 ? b.mainDc : defaultMainDc(b.dcOptions);
-    this.rsaKeys = b.rsaKeys != null ? b.rsaKeys : (b.testMode ? RsaKeys.test() : RsaKeys.production());
+    this.serverKeys = b.serverKeys != null ? b.serverKeys : (b.testMode ? ServerKeys.test() : ServerKeys.production());
     this.sessionStore = b.sessionStore != null ? b.sessionStore : SessionStore.inMemory();
     this.resources = b.resources;
     this.callbackExecutor = b.callbackExecutor;
@@ -97,7 +96,7 @@ public final class ClientOptions {
     b.dcOptions = dcOptions;
     b.testMode = testMode;
     b.mainDc = mainDc;
-    b.rsaKeys = rsaKeys;
+    b.serverKeys = serverKeys;
     b.sessionStore = sessionStore;
     b.resources = resources;
     b.callbackExecutor = callbackExecutor;
@@ -162,6 +161,11 @@ public final class ClientOptions {
 
   public int apiId() {
     return identity.apiId();
+  }
+
+  /** The server keys trusted for key creation. */
+  public ServerKeys serverKeys() {
+    return serverKeys;
   }
 
   public DcOptions dcOptions() {
@@ -242,7 +246,7 @@ public final class ClientOptions {
     private DcOptions dcOptions = DcOptions.production();
     private boolean testMode;
     private int mainDc;
-    private @Nullable RsaKeys rsaKeys;
+    private @Nullable ServerKeys serverKeys;
     private @Nullable SessionStore sessionStore;
     private @Nullable ClientResources resources;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
@@ -356,9 +360,9 @@ public final class ClientOptions {
       return this;
     }
 
-    /** The RSA keys trusted for key creation (default: Telegram's production or test key). */
-    public Builder rsaKeys(RsaKeys keys) {
-      this.rsaKeys = Objects.requireNonNull(keys, "keys");
+    /** The server keys trusted for key creation (default: Telegram's production key, or its test key with {@link #testServers()}). */
+    public Builder serverKeys(ServerKeys keys) {
+      this.serverKeys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 

@@ -71,7 +71,7 @@ final class DcState {
   private CompletableFuture<MtprotoConnection> connect(Purpose purpose) {
     CompletableFuture<DcOption> address = directory.resolve(id, purpose, cdn);
     CompletableFuture<io.telefetch.mtproto.crypto.RsaKeys> keys = cdn ? directory.cdnKeys(id)
-        : CompletableFuture.completedFuture(options.rsaKeys);
+        : CompletableFuture.completedFuture(options.serverKeys.registry());
     CompletableFuture<MtprotoConnection> opening = address.thenCombine(keys, (a, k) -> new Object[] {a, k})
         .thenCompose(ak -> connectWithKey(purpose, (DcOption) ak[0], (io.telefetch.mtproto.crypto.RsaKeys) ak[1]));
     long millis = options.resolveTimeout.plus(options.connection.connectTimeout()).plus(options.connection.connectTimeout()).toMillis();

@@ -44,22 +44,84 @@ public final class SessionData {
   }
 
   /**
-   * One DC's key state.
-   *
-   * @param dcId the DC
-   * @param authKey its permanent auth key
-   * @param serverSalt the last known server salt
-   * @param timeOffsetMillis server time minus local time as last measured
-   * @param authorized whether the account's authorization was imported onto this key (always
-   *     false for the home DC, whose key is the login itself)
+   * One DC's key state: the DC, its permanent auth key (never shown: {@link #toString()} and the
+   * accessors give its public {@code auth_key_id} only), the last known server salt, the clock
+   * offset, and whether the account's authorization was imported onto this key (always false for
+   * the home DC, whose key is the login itself). Immutable; equal when every part, the key's 256
+   * bytes included, is equal.
    */
-  public record DcKey(int dcId, AuthKey authKey, long serverSalt, long timeOffsetMillis, boolean authorized) {
-    public DcKey {
-      Objects.requireNonNull(authKey, "authKey");
+  public static final class DcKey {
+    private final int dcId;
+    private final AuthKey authKey;
+    private final long serverSalt;
+    private final long timeOffsetMillis;
+    private final boolean authorized;
+
+    DcKey(int dcId, AuthKey authKey, long serverSalt, long timeOffsetMillis, boolean authorized) {
+      this.dcId = dcId;
+      this.authKey = Objects.requireNonNull(authKey, "authKey");
+      this.serverSalt = serverSalt;
+      this.timeOffsetMillis = timeOffsetMillis;
+      this.authorized = authorized;
+    }
+
+    /**
+     * A key state from its parts, e.g. when a session made by another MTProto client is imported;
+     * {@code authKey} is copied.
+     *
+     * @throws IllegalArgumentException when {@code authKey} is not 256 bytes long
+     */
+    public static DcKey of(int dcId, byte[] authKey, long serverSalt, long timeOffsetMillis, boolean authorized) {
+      return new DcKey(dcId, AuthKey.of(authKey), serverSalt, timeOffsetMillis, authorized);
+    }
+
+    public int dcId() {
+      return dcId;
+    }
+
+    /** The key's {@code auth_key_id} (the low 64 bits of its SHA-1): names it, reveals nothing of it. */
+    public long authKeyId() {
+      return authKey.id();
+    }
+
+    AuthKey authKey() {
+      return authKey;
+    }
+
+    /** The last known server salt. */
+    public long serverSalt() {
+      return serverSalt;
+    }
+
+    /** Server time minus local time, as last measured. */
+    public long timeOffsetMillis() {
+      return timeOffsetMillis;
+    }
+
+    /** Whether the account's authorization was imported onto this key. */
+    public boolean authorized() {
+      return authorized;
     }
 
     DcKey withAuthorized(boolean value) {
       return new DcKey(dcId, authKey, serverSalt, timeOffsetMillis, value);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DcKey k && k.dcId == dcId && k.authKey.equals(authKey) && k.serverSalt == serverSalt
+          && k.timeOffsetMillis == timeOffsetMillis && k.authorized == authorized;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(dcId, authKey.id(), serverSalt, timeOffsetMillis, authorized);
+    }
+
+    /** The DC and the key's id only: no key bytes, no salt. */
+    @Override
+    public String toString() {
+      return "DcKey[dc=" + dcId + ", " + authKey + (authorized ? ", authorized" : "") + "]";
     }
   }
 

@@ -9,8 +9,7 @@ import io.telefetch.mtproto.client.ClientOptions;
 import io.telefetch.mtproto.client.DcOption;
 import io.telefetch.mtproto.client.DcOptions;
 import io.telefetch.mtproto.client.TelegramClient;
-import io.telefetch.mtproto.crypto.RsaKeys;
-import io.telefetch.mtproto.crypto.RsaPublicKey;
+import io.telefetch.mtproto.client.ServerKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -230,7 +229,7 @@ public record LaunchConfig(
       throw new IllegalStateException("the config lists no DC");
     }
     return TelegramClient.builder().apiId(apiId).apiHash(apiHash).dcOptions(DcOptions.of(options))
-        .rsaKeys(RsaKeys.empty().add(RsaPublicKey.parsePem(rsa.publicKeyPem()))).mainDc(options.get(0).id());
+        .serverKeys(ServerKeys.fromPem(rsa.publicKeyPem())).mainDc(options.get(0).id());
   }
 
   /** The sample link of {@code kind}, if listed. */

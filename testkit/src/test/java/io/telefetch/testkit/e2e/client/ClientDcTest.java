@@ -130,9 +130,9 @@ class ClientDcTest {
       }
       after.forEach(f -> assertThat(self(f)).isEqualTo(bot.id()));
       SessionData.DcKey now = client.session().key(3).orElseThrow();
-      assertThat(now.authKey()).isNotEqualTo(before.authKey());
+      assertThat(now.authKeyId()).isNotEqualTo(before.authKeyId());
       assertThat(now.authorized()).isTrue();
-      assertThat(cluster.dc(3).keys()).containsKey(now.authKey().id()).doesNotContainKey(before.authKey().id());
+      assertThat(cluster.dc(3).keys()).containsKey(now.authKeyId()).doesNotContainKey(before.authKeyId());
       assertThat(count(cluster, 1, "auth.exportAuthorization") - exports).isEqualTo(1);
       assertThat(client.isLoggedIn()).isTrue();
       assertThat(client.mainDc()).isEqualTo(1);

@@ -73,10 +73,10 @@ class ClientRpcTest {
       assertThat(((User) await(client.invoke(2, SELF)).get(0)).id()).isEqualTo(bot.id());
       SessionData.DcKey key = client.session().key(2).orElseThrow();
       long imports = count(cluster, 2, "auth.importAuthorization");
-      cluster.dc(2).keys().get(key.authKey().id()).bindUser(0); // the DC forgets the authorization, not the key
+      cluster.dc(2).keys().get(key.authKeyId()).bindUser(0); // the DC forgets the authorization, not the key
       assertThat(((User) await(client.invoke(2, SELF)).get(0)).id()).isEqualTo(bot.id());
       assertThat(count(cluster, 2, "auth.importAuthorization")).isEqualTo(imports + 1);
-      assertThat(client.session().key(2).orElseThrow().authKey()).isEqualTo(key.authKey());
+      assertThat(client.session().key(2).orElseThrow().authKeyId()).isEqualTo(key.authKeyId());
       assertThat(client.isLoggedIn()).isTrue();
     }
   }

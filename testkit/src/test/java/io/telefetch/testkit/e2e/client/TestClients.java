@@ -34,7 +34,7 @@ final class TestClients {
     return TelegramClient.builder()
         .apiId(API_ID).apiHash(API_HASH)
         .dcOptions(DcOptions.of(options))
-        .rsaKeys(cluster.rsaKeys())
+        .serverKeys(cluster.serverKeys())
         .mainDc(1)
         .callTimeout(Duration.ofSeconds(20))
         .connectTimeout(Duration.ofSeconds(5))
