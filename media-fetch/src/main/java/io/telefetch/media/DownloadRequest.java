@@ -187,7 +187,7 @@ public final class DownloadRequest {
 
   private DownloadEngine engine(long from, long len, PartSink sink, Trace trace) {
     SerialExecutor owner = SerialExecutor.direct();
-    TelegramPartSource source = new TelegramPartSource(client, file, options.verify(), options.cdn());
+    SourceRouter source = new SourceRouter(client, file, options.verify(), options.cdn(), owner);
     TelegramRetryPolicy retry = new TelegramRetryPolicy(source, options, options.scheduler(), options.random(), events);
     int max = options.maxWindow();
     int initial = Math.min(max, options.initialWindow());

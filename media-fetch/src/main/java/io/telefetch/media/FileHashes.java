@@ -272,7 +272,7 @@ final class FileHashes {
     }
     send(catchUp); // before waiters look again, so they find these requests in flight
     if (error != null) {
-      p.processed().completeExceptionally(TelegramPartSource.unwrap(error));
+      p.processed().completeExceptionally(FileSource.unwrap(error));
     } else {
       p.processed().complete(null);
     }

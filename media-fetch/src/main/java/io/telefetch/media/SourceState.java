@@ -4,9 +4,9 @@ import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.api.upload.FileCdnRedirect;
 
 /**
- * Where the parts of one file come from: the router's state ({@link TelegramPartSource}). Each
- * transition is a pure function from one state to the next; the router swaps states atomically
- * and runs a transition's side effects (events, hash windows) only when its swap won.
+ * Where the parts of one file come from: the router's state ({@link SourceRouter}). Each
+ * transition is a pure function from one state to the next; the router applies it, and runs its
+ * side effects (events, hash windows), as a task on the download's owner executor.
  *
  * <ul>
  *   <li>{@link Master}: upload.getFile on the file's DC, CDN redirects accepted;
@@ -42,11 +42,11 @@ sealed interface SourceState permits SourceState.Master, SourceState.Cdn, Source
   }
 
   /**
-   * upload.fileCdnRedirect: to the CDN when the redirect is {@linkplain TelegramPartSource#followable
+   * upload.fileCdnRedirect: to the CDN when the redirect is {@linkplain CdnSource#followable
    * well-formed}, else the DC serves the bytes itself.
    */
   default SourceState redirected(FileCdnRedirect r) {
-    if (!TelegramPartSource.followable(r)) {
+    if (!CdnSource.followable(r)) {
       return new FallenBack(masterDc());
     }
     return new Cdn(masterDc(), r.dcId(), r.fileToken(), r.encryptionKey().toByteArray(),

@@ -22,18 +22,22 @@ import java.util.concurrent.CompletableFuture;
  * io.telefetch.mtproto.rpc.CallOptions#SINGLE_ATTEMPT}, so the client neither sleeps through their
  * flood waits nor repeats them. Every retry and flood wait is reported to the client's {@link
  * EventListener}.
+ *
+ * <p>Threading: the engine calls it on the download's owner executor only, which owns its state
+ * (the refresh in progress); no lock is held while it asks the file's refresher.
  */
 final class TelegramRetryPolicy implements RetryPolicy {
-  private final TelegramPartSource source;
+  private final SourceRouter source;
   private final FetchOptions options;
   private final Scheduler scheduler;
   private final Random random;
   private final Backoff backoff;
   private final EventListener events;
+  // owned by the download's owner executor
   private CompletableFuture<MediaFile> refreshing;
   private int refreshes;
 
-  TelegramRetryPolicy(TelegramPartSource source, FetchOptions options, Scheduler scheduler, Random random,
+  TelegramRetryPolicy(SourceRouter source, FetchOptions options, Scheduler scheduler, Random random,
       EventListener events) {
     this.source = source;
     this.options = options;
@@ -80,7 +84,7 @@ final class TelegramRetryPolicy implements RetryPolicy {
   }
 
   /** One refresh for all parts that hit the expired reference at the same time. */
-  private synchronized CompletableFuture<Void> refresh(Throwable error) {
+  private CompletableFuture<Void> refresh(Throwable error) {
     if (refreshing == null || refreshing.isDone()) {
       if (++refreshes > options.maxRetries() * 2) {
         return CompletableFuture.failedFuture(error);

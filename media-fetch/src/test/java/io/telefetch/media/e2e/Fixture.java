@@ -29,20 +29,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A logged-in client against a test cluster and a way to turn a channel post into a MediaFile. */
-final class Fixture {
+/**
+ * A logged-in client against a test cluster and a way to turn a channel post into a MediaFile (public
+ * for the unit tests of the part sources in {@code io.telefetch.media}).
+ */
+public final class Fixture {
   private Fixture() {}
 
   /**
    * A bot client with the client's own flood-wait sleeping and retries on (as a user's would be):
    * the downloader's parts opt out of both per call, so FLOOD_WAIT still reaches its window.
    */
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
+  public static TelegramClient botClient(TestCluster cluster, WorldUser bot) {
     return botClient(cluster, bot, b -> b);
   }
 
   /** A bot client whose options {@code tweak} changes last (e.g. another call timeout). */
-  static TelegramClient botClient(TestCluster cluster, WorldUser bot,
+  public static TelegramClient botClient(TestCluster cluster, WorldUser bot,
       java.util.function.UnaryOperator<ClientOptions.Builder> tweak) {
     List<DcOption> options = new ArrayList<>();
     for (DcServer dc : cluster.dcs()) {
@@ -65,12 +68,12 @@ final class Fixture {
   }
 
   /** Resolves the channel by username, fetches the post and returns its file (refreshable). */
-  static MediaFile file(TelegramClient client, WorldChannel channel, int messageId) {
+  public static MediaFile file(TelegramClient client, WorldChannel channel, int messageId) {
     return file(client, channel.username().orElseThrow(), messageId);
   }
 
   /** The file of post {@code messageId} of the channel {@code @username} (refreshable). */
-  static MediaFile file(TelegramClient client, String username, int messageId) {
+  public static MediaFile file(TelegramClient client, String username, int messageId) {
     ResolvedPeer peer = (ResolvedPeer) client.invoke(new ResolveUsername(username, null)).join();
     Channel ch = (Channel) peer.chats().get(0);
     InputChannel input = new InputChannel(ch.id(), ch.accessHash());
@@ -102,12 +105,12 @@ final class Fixture {
    * A started cluster with a bot {@code <name>_bot} and a channel {@code @<name>_test} on DC 1, and
    * the bot's logged-in client; {@link #close} closes the client, then the cluster.
    */
-  record Stage(TestCluster cluster, World world, WorldChannel channel, TelegramClient client) implements AutoCloseable {
-    static Stage start(TestCluster.Builder cluster, String name) {
+  public record Stage(TestCluster cluster, World world, WorldChannel channel, TelegramClient client) implements AutoCloseable {
+    public static Stage start(TestCluster.Builder cluster, String name) {
       return start(cluster, name, b -> b);
     }
 
-    static Stage start(TestCluster.Builder builder, String name,
+    public static Stage start(TestCluster.Builder builder, String name,
         java.util.function.UnaryOperator<ClientOptions.Builder> tweak) {
       TestCluster cluster = builder.build().start();
       World world = cluster.world();

@@ -14,8 +14,10 @@ import io.telefetch.testkit.world.WorldChannel;
 import io.telefetch.testkit.world.WorldDocument;
 import io.telefetch.testkit.world.WorldMessage;
 import io.telefetch.tl.api.InputDocumentFileLocation;
+import io.telefetch.tl.api.upload.GetCdnFileHashes;
 import io.telefetch.tl.api.upload.GetFile;
 import io.telefetch.tl.api.upload.GetFileHashes;
+import io.telefetch.tl.api.upload.ReuploadCdnFile;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ class HashPrefetchTest {
 
   @BeforeAll
   static void start() {
-    stage = Fixture.Stage.start(TestCluster.builder().dcs(2), "hash");
+    stage = Fixture.Stage.start(TestCluster.builder().dcs(2).cdn(true), "hash");
     cluster = stage.cluster();
     world = stage.world();
     channel = stage.channel();
@@ -131,5 +133,30 @@ class HashPrefetchTest {
       assertThat(in.readAllBytes()).isEqualTo(doc.content().read(0, (int) size));
     }
     assertThat(drain(2).stream().filter(r -> isFor(r, doc) && r.method() instanceof GetFileHashes)).isEmpty();
+  }
+
+  @Test
+  void cdnHashesAreAskedOfTheMasterDcOnItsOrdinaryConnection() throws Exception {
+    long size = 8L * MIB;
+    WorldDocument doc = world.video("hashed-cdn.mp4", FileContent.seeded(24, size)).dc(2).cdn(true)
+        .cdnReuploadNeeded(true).create();
+    WorldMessage post = world.post(channel).media(doc).create();
+    MediaFile file = Fixture.file(client, channel, post.id());
+    drain(2);
+    try (InputStream in = MediaFetcher.create(client, FetchOptions.builder().window(4, 4).build()).download(file)
+        .openStream()) {
+      assertThat(in.readAllBytes()).isEqualTo(doc.content().read(0, (int) size));
+    }
+    List<RecordedRequest> calls = drain(2);
+    Set<Long> redirects = calls.stream().filter(r -> isFor(r, doc) && r.method() instanceof GetFile)
+        .map(RecordedRequest::connectionId)
+        .collect(Collectors.toSet());
+    List<RecordedRequest> hashes = calls.stream().filter(r -> r.method() instanceof GetCdnFileHashes).toList();
+    assertThat(redirects).as("getFile answered with the redirect").isNotEmpty();
+    assertThat(hashes).as("the redirect's hashes cover only the first answer's worth").isNotEmpty();
+    assertThat(hashes.stream().map(RecordedRequest::connectionId).collect(Collectors.toSet()))
+        .as("CDN hash calls stay off the download connections").doesNotContainAnyElementsOf(redirects);
+    assertThat(calls.stream().filter(r -> r.method() instanceof ReuploadCdnFile)).as("the reupload went to the master DC")
+        .isNotEmpty();
   }
 }

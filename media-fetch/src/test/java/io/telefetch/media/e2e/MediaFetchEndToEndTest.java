@@ -343,4 +343,35 @@ class MediaFetchEndToEndTest {
     assertThat(last.bytesDone()).isEqualTo(64L * MIB);
     assertThat(last.position()).isEqualTo(64L * MIB);
   }
+
+  /**
+   * A resumed download of a range that does not start at 0: every event counts the range's bytes
+   * (those saved before the resume included) and names the absolute file offset, so position is
+   * always the range's start plus bytesDone.
+   */
+  @Test
+  void aResumedRangeReportsAbsoluteFileOffsets(@TempDir Path dir) throws Exception {
+    MediaFile file = Fixture.file(client, channel, bigPost.id());
+    Path target = dir.resolve("range.bin");
+    long start = 5L * MIB + 4096;
+    long length = 12L * MIB;
+    CompletableFuture<CompletableFuture<Path>> first = new CompletableFuture<>();
+    CompletableFuture<Path> stopped = fetcher().download(file).range(start, length).withProgress(p -> {
+      if (p.bytesDone() >= 6L * MIB) {
+        first.thenAccept(f -> f.cancel(true)); // stops here with its state saved
+      }
+    }).toPath(target);
+    first.complete(stopped);
+    assertThatThrownBy(() -> stopped.get(60, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    List<Progress> events = new CopyOnWriteArrayList<>();
+    Path done = fetcher().download(file).range(start, length).withProgress(events::add).toPath(target)
+        .get(60, TimeUnit.SECONDS);
+    assertThat(sha256(done)).isEqualTo(sha256(big.content(), start, length));
+    assertThat(events.get(0).bytesDone()).as("the bytes saved before the resume count").isGreaterThanOrEqualTo(6L * MIB);
+    for (Progress p : events) {
+      assertThat(p.position()).as("absolute: %s", p).isEqualTo(start + p.bytesDone());
+      assertThat(p.totalBytes()).isEqualTo(length);
+    }
+    assertThat(events.get(events.size() - 1).position()).isEqualTo(start + length);
+  }
 }
