@@ -91,6 +91,55 @@ public final class RedisFloodRegistry implements FloodRegistry {
     return mine;
   }
 
+  /**
+   * Every DC {@code account} is flooded on at {@code now}: the shared entries (one SCAN of this
+   * account's keys, at most {@value #MAX_DCS} DCs) merged with this node's own, the later end
+   * winning; this node's own alone while Redis is away.
+   */
+  @Override
+  public java.util.Map<Integer, Instant> floods(String account, Instant now) {
+    java.util.Map<Integer, Instant> out = new java.util.TreeMap<>(local.floods(account, now));
+    String match = glob(prefix + "flood:" + account + ":") + "*";
+    redis.call(c -> {
+      io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(100);
+      io.lettuce.core.KeyScanCursor<String> cursor = c.scan(args);
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (int pages = 0; pages < 1000 && keys.size() < MAX_DCS; pages++) {
+        keys.addAll(cursor.getKeys());
+        if (cursor.isFinished()) {
+          break;
+        }
+        cursor = c.scan(cursor, args);
+      }
+      for (String key : keys.subList(0, Math.min(keys.size(), MAX_DCS))) {
+        String dc = key.substring(key.lastIndexOf(':') + 1);
+        String value = c.get(key);
+        if (value == null || !dc.matches("\\d{1,9}")) {
+          continue;
+        }
+        parse(value).filter(t -> t.isAfter(now)).ifPresent(t -> out.merge(Integer.parseInt(dc), t,
+            (x, y) -> x.isAfter(y) ? x : y));
+      }
+      return Boolean.TRUE;
+    });
+    return out;
+  }
+
+  /** DCs one account's flood entries are read for at most (Telegram has five, plus CDN and test DCs). */
+  static final int MAX_DCS = 64;
+
+  /** {@code s} with Redis glob characters escaped. */
+  static String glob(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char ch : s.toCharArray()) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+        b.append('\\');
+      }
+      b.append(ch);
+    }
+    return b.toString();
+  }
+
   private static Optional<Instant> parse(String millis) {
     try {
       return Optional.of(Instant.ofEpochMilli(Long.parseLong(millis)));
