@@ -100,28 +100,14 @@ public final class RedisFloodRegistry implements FloodRegistry {
   public java.util.Map<Integer, Instant> floods(String account, Instant now) {
     java.util.Map<Integer, Instant> out = new java.util.TreeMap<>(local.floods(account, now));
     String match = glob(prefix + "flood:" + account + ":") + "*";
-    redis.call(c -> {
-      io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(100);
-      io.lettuce.core.KeyScanCursor<String> cursor = c.scan(args);
-      java.util.List<String> keys = new java.util.ArrayList<>();
-      for (int pages = 0; pages < 1000 && keys.size() < MAX_DCS; pages++) {
-        keys.addAll(cursor.getKeys());
-        if (cursor.isFinished()) {
-          break;
-        }
-        cursor = c.scan(cursor, args);
+    for (String key : redis.scan(match, MAX_DCS)) {
+      String dc = key.substring(key.lastIndexOf(':') + 1);
+      if (!dc.matches("\\d{1,9}")) {
+        continue;
       }
-      for (String key : keys.subList(0, Math.min(keys.size(), MAX_DCS))) {
-        String dc = key.substring(key.lastIndexOf(':') + 1);
-        String value = c.get(key);
-        if (value == null || !dc.matches("\\d{1,9}")) {
-          continue;
-        }
-        parse(value).filter(t -> t.isAfter(now)).ifPresent(t -> out.merge(Integer.parseInt(dc), t,
-            (x, y) -> x.isAfter(y) ? x : y));
-      }
-      return Boolean.TRUE;
-    });
+      redis.call(c -> c.get(key)).flatMap(RedisFloodRegistry::parse).filter(t -> t.isAfter(now))
+          .ifPresent(t -> out.merge(Integer.parseInt(dc), t, (x, y) -> x.isAfter(y) ? x : y));
+    }
     return out;
   }
 

@@ -212,6 +212,16 @@ public final class RedisLeases {
     });
   }
 
+  /** The accounts with a lease stored (held or ended, not yet collected), at most 10,000; empty while Redis is away. */
+  public java.util.SortedSet<String> leased() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    String head = prefix + "lease:";
+    for (String key : redis.scan(RedisFloodRegistry.glob(head) + "*", 10_000)) {
+      out.add(key.substring(head.length()));
+    }
+    return out;
+  }
+
   Clock clock() {
     return clock;
   }

@@ -64,6 +64,7 @@ class LeasedAccountsTest extends OnRedis {
     clock.advance(Duration.ofSeconds(5));
     assertThat(b.tick()).containsExactly("c", "d");
     assertThat(active(poolA)).containsExactly("a", "b");
+    assertThat(leasesA.leased()).containsExactly("a", "b", "c", "d");
     assertThat(leasesA.holding("c")).hasValueSatisfying(h -> {
       assertThat(h.node()).isEqualTo("B");
       assertThat(h.end()).isEqualTo(clock.instant().plus(TTL));
@@ -107,5 +108,17 @@ class LeasedAccountsTest extends OnRedis {
     assertThat(onA.left("a")).isEmpty();
     rawConnection.sync().set("ev:left:c", "NOT_A_REASON|x|1");
     assertThat(onA.left("c")).isEmpty();
+  }
+
+  @Test
+  void storedSessionsAreListedByName() {
+    SessionKey key = SessionKey.of(new byte[32]);
+    for (String n : List.of("x", "y*z")) {
+      new RedisSessionStore(nodeA, "st:", n.replace("*", "."), key, new java.security.SecureRandom())
+          .save(io.telefetch.mtproto.client.SessionData.empty().withUser(42, true));
+    }
+    rawConnection.sync().set("st:sessionless", "not a session key");
+    rawConnection.sync().set("other:session:q", "another group");
+    assertThat(RedisSessionStore.stored(nodeB, "st:")).containsExactly("x", "y.z");
   }
 }
