@@ -46,6 +46,7 @@ public interface GatewayUpstream {
     Objects.requireNonNull(client, "client");
     LinkResolver resolver = LinkResolver.create(client);
     MediaFetcher fetcher = MediaFetcher.create(client);
+    java.util.concurrent.atomic.AtomicLong userId = new java.util.concurrent.atomic.AtomicLong();
     return new GatewayUpstream() {
       @Override
       public CompletableFuture<ResolvedLink> resolve(TelegramLink link) {
@@ -59,8 +60,11 @@ public interface GatewayUpstream {
 
       @Override
       public Accounts accounts() {
-        long id = client.isLoggedIn() ? client.session().userId() : 0;
-        return new Accounts(null, null, List.of(AccountState.single(id, client.isLoggedIn())));
+        boolean in = client.isLoggedIn();
+        if (in && userId.get() == 0) {
+          userId.set(client.session().userId()); // once: reading the session saves it
+        }
+        return new Accounts(null, null, List.of(AccountState.single(in ? userId.get() : 0, in)));
       }
     };
   }
