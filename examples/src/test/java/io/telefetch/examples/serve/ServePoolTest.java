@@ -219,6 +219,37 @@ class ServePoolTest {
   }
 
   @Test
+  void aFloodWaitMovesAnAccountsPartsToTheOthersAndShowsUntilWhen() throws Exception {
+    Running node = serve(Map.of(), "--port", "0", "--testkit", config.toString(), "--accounts", "a,b,c",
+        "--token", TOKEN);
+    demo.cluster().dcs().get(0).faults().rpcError("upload.getFile", 420, "FLOOD_WAIT_3600", 1);
+    try (Response r = http.newCall(get(node, "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
+        .build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(sha256(r.body().byteStream())).as("finished without waiting out the hour").isEqualTo(big.sha256());
+    } finally {
+      demo.cluster().dcs().get(0).faults().clearRpcErrors();
+    }
+    JsonNode state = accounts(node);
+    List<JsonNode> flooded = new ArrayList<>();
+    state.get("accounts").forEach(a -> {
+      if (a.get("state").asText().equals("flood_wait")) {
+        flooded.add(a);
+      }
+    });
+    assertThat(flooded).as(state.toString()).hasSize(1);
+    JsonNode wait = flooded.get(0).get("flood_wait").get(0);
+    assertThat(wait.get("dc").asInt()).isEqualTo(1);
+    assertThat(java.time.Instant.parse(wait.get("until").asText()))
+        .isAfter(java.time.Instant.now().plusSeconds(3000));
+    try (Response r = http.newCall(get(node, "/metrics").build()).execute()) {
+      String metrics = r.body().string();
+      assertThat(metrics).contains("telefetch_serve_accounts{state=\"flood_wait\"} 1")
+          .contains("telefetch_serve_accounts{state=\"active\"} 2");
+    }
+  }
+
+  @Test
   void redisRestartedMidStreamTheStreamCompletesTheOutageIsLoggedOnceAndTheNodeRejoins() throws Exception {
     Logger logger = (Logger) LoggerFactory.getLogger(RedisShared.class);
     ListAppender<ILoggingEvent> events = new ListAppender<>();
