@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * policy. An account that is logged out, banned, deactivated or lost its key leaves the pool
  * ({@link AccountPoolListener#accountRemoved}) and its part goes to another account.
  *
+ * <p>A pool may start empty (a node of a group that holds no account's lease yet) and gain
+ * accounts with {@link #add}; a download finds no account until then ({@link NoAccountLeftException}).
+ *
  * <p>The pool plugs into media-fetch as the {@link io.telefetch.mtproto.client.DcClient} a
  * {@link MediaFetcher} downloads through, so the downloader (window, verification, resume,
  * streaming) is the same. CDN redirects are followed by the account that received them. The pool
@@ -69,9 +72,6 @@ public final class AccountPool {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
   private AccountPool(Builder b) {
-    if (b.accounts.isEmpty()) {
-      throw new IllegalArgumentException("a pool needs at least one account");
-    }
     this.accounts.addAll(b.accounts.values());
     this.floods = b.floods;
     this.listener = b.listener;
@@ -119,12 +119,23 @@ public final class AccountPool {
     return out;
   }
 
-  /** Each account's state, in order. */
-  public synchronized List<AccountStatus> status() {
+  /**
+   * Each account's state, in order, with its flood waits as the {@link FloodRegistry} knows them
+   * (read outside the pool's lock: a shared registry may ask its backend).
+   */
+  public List<AccountStatus> status() {
+    record Snapshot(String name, Optional<AccountRemoved.Reason> removed, int inFlight, long fetched) {}
+    List<Snapshot> snapshot = new ArrayList<>();
+    synchronized (this) {
+      for (PoolAccount a : accounts) {
+        int n = inFlight.get(a.name()).values().stream().mapToInt(Integer::intValue).sum();
+        snapshot.add(new Snapshot(a.name(), Optional.ofNullable(removed.get(a.name())), n, fetched.get(a.name())));
+      }
+    }
+    java.time.Instant now = clock.instant();
     List<AccountStatus> out = new ArrayList<>();
-    for (PoolAccount a : accounts) {
-      int n = inFlight.get(a.name()).values().stream().mapToInt(Integer::intValue).sum();
-      out.add(new AccountStatus(a.name(), Optional.ofNullable(removed.get(a.name())), n, fetched.get(a.name())));
+    for (Snapshot s : snapshot) {
+      out.add(new AccountStatus(s.name(), s.removed(), s.inFlight(), s.fetched(), floods.floods(s.name(), now)));
     }
     return out;
   }

@@ -16,6 +16,14 @@ public interface FloodRegistry {
   /** Until when {@code account} is flooded on DC {@code dcId}, if that is still in the future of {@code now}. */
   Optional<Instant> floodedUntil(String account, int dcId, Instant now);
 
+  /**
+   * Every DC {@code account} is flooded on at {@code now}, with until when (for a status page; the
+   * default knows none).
+   */
+  default java.util.Map<Integer, Instant> floods(String account, Instant now) {
+    return java.util.Map.of();
+  }
+
   /** A registry in this process's memory. */
   static FloodRegistry local() {
     return new LocalFloodRegistry();

@@ -37,6 +37,17 @@ public final class LocalFloodRegistry implements FloodRegistry {
   }
 
   @Override
+  public Map<Integer, Instant> floods(String account, Instant now) {
+    Map<Integer, Instant> out = new java.util.TreeMap<>();
+    until.forEach((k, t) -> {
+      if (k.account().equals(account) && t.isAfter(now)) {
+        out.put(k.dcId(), t);
+      }
+    });
+    return out;
+  }
+
+  @Override
   public String toString() {
     return "LocalFloodRegistry[" + until.size() + " entries]";
   }

@@ -221,6 +221,26 @@ class AccountPoolTestkitTest {
         until -> assertThat(until).isAfter(before.plusSeconds(floodSeconds - 120)));
     int parts = (int) (SIZE / (512 << 10));
     assertThat(servedTo(0) + servedTo(2)).isEqualTo(parts - 3 - 5);
+    // what `telefetch accounts` and serve's /v1/accounts show: flood-waiting on DC 1 until then
+    List<AccountStatus> status = pool.status();
+    assertThat(status.get(1).floodedUntil()).containsOnlyKeys(1);
+    assertThat(status.get(1).floodedUntil().get(1)).isEqualTo(registry.floodedUntil("acc1", 1, Instant.now()).get());
+    assertThat(status.get(0).floodedUntil()).isEmpty();
+    assertThat(status.get(1).active()).isTrue();
+  }
+
+  @Test
+  void anEmptyPoolFindsNoAccountUntilOneIsAdded() throws Exception {
+    AccountPool pool = AccountPool.builder().build();
+    assertThat(pool.status()).isEmpty();
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+        () -> pool.download(link(), options()).get(60, TimeUnit.SECONDS));
+    assertThat(t).hasCauseInstanceOf(NoAccountLeftException.class);
+    pool.add(PoolAccount.of("late", clients.get(0), AccountLimits.free()));
+    Path out = pool.download(link(), options()).get(60, TimeUnit.SECONDS).toPath(dir.resolve("late.mp4"))
+        .get(60, TimeUnit.SECONDS);
+    assertThat(sha256(out)).isEqualTo(sha);
+    assertThat(pool.status()).singleElement().satisfies(s -> assertThat(s.partsFetched()).isEqualTo(SIZE / (512 << 10)));
   }
 
   @Test

@@ -2,13 +2,18 @@ package io.telefetch.redis;
 
 import io.telefetch.pool.AccountPool;
 import io.telefetch.pool.PoolAccount;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * pool through {@code open} (which builds the account's client, e.g. from its {@link
  * RedisSessionStore}). The caller ticks well within the lease TTL (a third of it, say); ticking is
  * explicit so a simulated clock can drive it.
+ *
+ * <p>{@link #standby} accounts are another node's to serve: this node takes one only once it has
+ * ticked for a whole lease TTL and the lease is still free (its owner is down, or died), so nodes
+ * started together each get their own accounts. {@link #onDropped} hears of the accounts this node
+ * stopped serving (to close their clients once their parts in flight are done).
  */
 public final class LeasedAccounts {
   private static final Logger log = LoggerFactory.getLogger(LeasedAccounts.class);
@@ -28,20 +38,59 @@ public final class LeasedAccounts {
   private final List<String> names;
   private final Function<String, PoolAccount> open;
   private final Map<String, RedisLeases.Lease> held = new HashMap<>();
+  private final Set<String> standby = new LinkedHashSet<>();
+  private Consumer<PoolAccount> dropped = a -> {};
+  private @Nullable Instant firstTick;
 
   /**
-   * @param names every account of the group of nodes (each node lists them all)
+   * @param names the accounts this node may serve (each node of a group lists those it should serve
+   *     and those it should take over)
    * @param open builds the pool account for a name this node just acquired
    */
   public LeasedAccounts(RedisLeases leases, AccountPool pool, List<String> names, Function<String, PoolAccount> open) {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.pool = Objects.requireNonNull(pool, "pool");
-    this.names = List.copyOf(names);
+    this.names = List.copyOf(new LinkedHashSet<>(names));
     this.open = Objects.requireNonNull(open, "open");
+  }
+
+  /**
+   * Marks {@code names} (some of the names given) as standby: acquired only when still free a lease
+   * TTL after this node's first tick. Returns this.
+   */
+  public synchronized LeasedAccounts standby(java.util.Collection<String> names) {
+    for (String n : names) {
+      if (!this.names.contains(n)) {
+        throw new IllegalArgumentException("not one of this node's accounts: " + n);
+      }
+    }
+    standby.addAll(names);
+    return this;
+  }
+
+  /** Called (on the ticking thread) with each account this node stopped serving. Returns this. */
+  public synchronized LeasedAccounts onDropped(Consumer<PoolAccount> dropped) {
+    this.dropped = Objects.requireNonNull(dropped, "dropped");
+    return this;
+  }
+
+  /** Every account this node may serve, in order. */
+  public List<String> names() {
+    return names;
+  }
+
+  /** The accounts only taken over (see {@link #standby}). */
+  public synchronized Set<String> standbyNames() {
+    return Set.copyOf(standby);
   }
 
   /** Renews, drops and acquires as described above; returns the names this node holds now. */
   public synchronized java.util.SortedSet<String> tick() {
+    Instant now = leases.clock().instant();
+    if (firstTick == null) {
+      firstTick = now;
+    }
+    boolean takeOver = !now.isBefore(firstTick.plus(leases.ttl()));
     for (String name : names) {
       RedisLeases.Lease lease = held.get(name);
       if (lease != null) {
@@ -50,9 +99,16 @@ public final class LeasedAccounts {
           held.put(name, renewed.get());
         } else {
           held.remove(name);
-          log.warn("lost the lease of account {}: another node serves it now", name);
-          pool.remove(name);
+          if (leases.redisAvailable()) {
+            log.warn("lost the lease of account {}: another node serves it now", name);
+          } else {
+            log.warn("the lease of account {} ended while Redis is away: not serving it until Redis returns", name);
+          }
+          drop(name);
         }
+        continue;
+      }
+      if (standby.contains(name) && !takeOver) {
         continue;
       }
       Optional<RedisLeases.Lease> got = leases.acquire(name);
@@ -63,7 +119,7 @@ public final class LeasedAccounts {
           try {
             account = open.apply(name);
           } catch (RuntimeException e) {
-            log.warn("cannot open account {}: leaving its lease", name, e);
+            log.warn("cannot open account {}: leaving its lease ({})", name, e.toString());
             leases.release(got.get());
             continue;
           }
@@ -74,6 +130,18 @@ public final class LeasedAccounts {
       }
     }
     return new TreeSet<>(held.keySet());
+  }
+
+  private void drop(String name) {
+    Optional<PoolAccount> account = pool.activeAccounts().stream().filter(a -> a.name().equals(name)).findFirst();
+    pool.remove(name);
+    account.ifPresent(a -> {
+      try {
+        dropped.accept(a);
+      } catch (RuntimeException e) {
+        log.warn("onDropped failed for {}", name, e);
+      }
+    });
   }
 
   /** The lease held for {@code name}, if any. */

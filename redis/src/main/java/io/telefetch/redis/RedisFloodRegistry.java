@@ -91,6 +91,41 @@ public final class RedisFloodRegistry implements FloodRegistry {
     return mine;
   }
 
+  /**
+   * Every DC {@code account} is flooded on at {@code now}: the shared entries (one SCAN of this
+   * account's keys, at most {@value #MAX_DCS} DCs) merged with this node's own, the later end
+   * winning; this node's own alone while Redis is away.
+   */
+  @Override
+  public java.util.Map<Integer, Instant> floods(String account, Instant now) {
+    java.util.Map<Integer, Instant> out = new java.util.TreeMap<>(local.floods(account, now));
+    String match = glob(prefix + "flood:" + account + ":") + "*";
+    for (String key : redis.scan(match, MAX_DCS)) {
+      String dc = key.substring(key.lastIndexOf(':') + 1);
+      if (!dc.matches("\\d{1,9}")) {
+        continue;
+      }
+      redis.call(c -> c.get(key)).flatMap(RedisFloodRegistry::parse).filter(t -> t.isAfter(now))
+          .ifPresent(t -> out.merge(Integer.parseInt(dc), t, (x, y) -> x.isAfter(y) ? x : y));
+    }
+    return out;
+  }
+
+  /** DCs one account's flood entries are read for at most (Telegram has five, plus CDN and test DCs). */
+  static final int MAX_DCS = 64;
+
+  /** {@code s} with Redis glob characters escaped. */
+  static String glob(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char ch : s.toCharArray()) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+        b.append('\\');
+      }
+      b.append(ch);
+    }
+    return b.toString();
+  }
+
   private static Optional<Instant> parse(String millis) {
     try {
       return Optional.of(Instant.ofEpochMilli(Long.parseLong(millis)));

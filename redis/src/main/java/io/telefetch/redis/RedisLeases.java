@@ -179,18 +179,56 @@ public final class RedisLeases {
 
   /** The node holding {@code account} now, as Redis says (empty if none or Redis is away). */
   public Optional<String> holder(String account) {
+    return holding(account).map(Holding::node);
+  }
+
+  /**
+   * Who holds {@code account}'s lease, with its token and end, as Redis says: empty if nobody (or
+   * the lease ended) or Redis is away.
+   *
+   * @param node the holder's node id
+   * @param token its fencing token
+   * @param end when the lease ends unless renewed
+   */
+  public record Holding(String node, long token, Instant end) {}
+
+  /** The lease of {@code account} as Redis stores it now, if it is still valid. */
+  public Optional<Holding> holding(String account) {
     long now = clock.millis();
     return redis.call(c -> c.get(prefix + "lease:" + account)).flatMap(v -> {
-      String[] p = v.split("\\|");
-      if (p.length < 3) {
+      int last = v.lastIndexOf('|');
+      int mid = last < 0 ? -1 : v.lastIndexOf('|', last - 1);
+      if (mid <= 0) {
         return Optional.empty();
       }
       try {
-        return Long.parseLong(p[p.length - 1]) > now ? Optional.of(v.substring(0, v.indexOf('|'))) : Optional.empty();
+        long end = Long.parseLong(v.substring(last + 1));
+        long token = Long.parseLong(v.substring(mid + 1, last));
+        return end > now ? Optional.of(new Holding(v.substring(0, mid), token, Instant.ofEpochMilli(end)))
+            : Optional.empty();
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     });
+  }
+
+  /** The accounts with a lease stored (held or ended, not yet collected), at most 10,000; empty while Redis is away. */
+  public java.util.SortedSet<String> leased() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    String head = prefix + "lease:";
+    for (String key : redis.scan(RedisFloodRegistry.glob(head) + "*", 10_000)) {
+      out.add(key.substring(head.length()));
+    }
+    return out;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Whether the last Redis command reached Redis. */
+  boolean redisAvailable() {
+    return redis.available();
   }
 
   private long gcMillis() {

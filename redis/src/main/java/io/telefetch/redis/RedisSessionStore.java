@@ -89,6 +89,16 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
+  /** The names of the sessions stored under {@code prefix}, at most 10,000; empty while Redis is away. */
+  public static java.util.SortedSet<String> stored(RedisShared redis, String prefix) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    String head = prefix + "session:";
+    for (String key : redis.scan(RedisFloodRegistry.glob(head) + "*", 10_000)) {
+      out.add(key.substring(head.length()));
+    }
+    return out;
+  }
+
   /** Whether a saved state still waits for Redis. */
   public synchronized boolean pendingWrite() {
     return dirty;

@@ -103,6 +103,30 @@ public final class RedisShared implements AutoCloseable {
     }).isPresent();
   }
 
+  /**
+   * The keys matching {@code pattern} (a Redis glob), at most {@code max}, read by SCAN in pages of
+   * 100 (never KEYS); empty while Redis is away.
+   */
+  java.util.List<String> scan(String pattern, int max) {
+    return call(c -> {
+      io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(100);
+      io.lettuce.core.KeyScanCursor<String> cursor = c.scan(args);
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (int pages = 0; pages < 10_000; pages++) {
+        for (String k : cursor.getKeys()) {
+          if (keys.size() < max) {
+            keys.add(k);
+          }
+        }
+        if (cursor.isFinished() || keys.size() >= max) {
+          break;
+        }
+        cursor = c.scan(cursor, args);
+      }
+      return keys;
+    }).orElse(java.util.List.of());
+  }
+
   private StatefulRedisConnection<String, String> connection() {
     StatefulRedisConnection<String, String> c = connection;
     if (c != null) {

@@ -11,8 +11,9 @@ import redis.embedded.RedisServer;
  * A real Redis for one test class: {@code redis-server} from the PATH when there is one, else the
  * binary the embedded-redis jar ships, on a free port, no persistence (a restart forgets every key,
  * as a crashed Redis without persistence would). Can be stopped and started again on the same port.
+ * Shared with other modules' tests through this module's test jar.
  */
-final class RedisFixture implements AutoCloseable {
+public final class RedisFixture implements AutoCloseable {
   private final int port;
   private RedisServer server;
 
@@ -20,22 +21,24 @@ final class RedisFixture implements AutoCloseable {
     this.port = port;
   }
 
-  static RedisFixture start() {
+  /** Starts a Redis on a free port. */
+  public static RedisFixture start() {
     RedisFixture f = new RedisFixture(freePort());
     f.up();
     return f;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String uri() {
+  /** {@code redis://127.0.0.1:PORT}. */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts the server; a no-op while it runs (a test's cleanup may race its own restart). */
-  synchronized void up() {
+  public synchronized void up() {
     if (server != null && server.isActive()) {
       return;
     }
@@ -54,7 +57,8 @@ final class RedisFixture implements AutoCloseable {
     }
   }
 
-  synchronized void down() {
+  /** Stops the server (it forgets every key); {@link #up} starts it again on the same port. */
+  public synchronized void down() {
     try {
       server.stop();
       awaitPort(false);

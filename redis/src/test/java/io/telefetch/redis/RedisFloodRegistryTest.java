@@ -55,4 +55,29 @@ class RedisFloodRegistryTest extends OnRedis {
       redis.up();
     }
   }
+
+  @Test
+  void everyDcAnAccountIsFloodedOnMergesSharedAndOwn() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+    RedisFloodRegistry a = new RedisFloodRegistry(nodeA, "fr4:", clock, Duration.ZERO);
+    RedisFloodRegistry b = new RedisFloodRegistry(nodeB, "fr4:", clock, Duration.ZERO);
+    Instant now = clock.instant();
+    a.flooded("erin", 2, now.plusSeconds(100));
+    a.flooded("erin", 4, now.plusSeconds(50));
+    b.flooded("erin", 4, now.plusSeconds(70)); // B's later end wins on DC 4
+    b.flooded("erin*", 1, now.plusSeconds(10)); // a glob character is a name, not a pattern
+    a.flooded("erinn", 3, now.plusSeconds(10));
+    assertThat(b.floods("erin", now)).containsExactly(java.util.Map.entry(2, now.plusSeconds(100)),
+        java.util.Map.entry(4, now.plusSeconds(70)));
+    assertThat(a.floods("erin*", now)).containsOnlyKeys(1);
+    clock.advance(Duration.ofSeconds(80));
+    assertThat(a.floods("erin", clock.instant())).containsOnlyKeys(2);
+    redis.down();
+    try {
+      assertThat(a.floods("erin", clock.instant())).as("its own, while Redis is away").containsOnlyKeys(2);
+      assertThat(b.floods("erin", clock.instant())).as("B saw none itself").isEmpty();
+    } finally {
+      redis.up();
+    }
+  }
 }

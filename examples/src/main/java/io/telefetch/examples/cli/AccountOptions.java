@@ -2,6 +2,7 @@ package io.telefetch.examples.cli;
 
 import io.telefetch.mtproto.client.ClientOptions;
 import io.telefetch.mtproto.client.Login;
+import io.telefetch.mtproto.client.SessionData;
 import io.telefetch.mtproto.client.SessionStore;
 import io.telefetch.mtproto.client.TelegramClient;
 import io.telefetch.testkit.launcher.DemoCluster;
@@ -10,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Stack;
 import java.util.concurrent.CompletableFuture;
@@ -187,7 +189,7 @@ public final class AccountOptions {
           .callTimeout(Duration.ofSeconds(60)).build();
       AccountClient c = new AccountClient("testkit bot", client, null, cfg.webBaseUrl(), null);
       try {
-        await(client.login(Login.botToken(cfg.botToken())));
+        await(client.login(Login.botToken(testkitToken(cfg, name))));
       } catch (Exception e) {
         c.close();
         throw e;
@@ -200,6 +202,62 @@ public final class AccountOptions {
         throw notLoggedIn(name);
       }
       await(c.client().self());
+      return c;
+    } catch (Exception e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The bot token a testkit account logs in with: the config's account of that name (the
+   * launcher's {@code --accounts}), else the launcher's bot.
+   */
+  static String testkitToken(LaunchConfig cfg, String name) {
+    return cfg.account(name).map(LaunchConfig.Account::botToken).orElse(cfg.botToken());
+  }
+
+  /**
+   * Opens account {@code name} of a pool, logged in, with {@code store} as its session store (a
+   * shared one, e.g. encrypted in Redis): a session only in the config directory is copied into
+   * {@code store} first; with {@code --testkit CONFIG.json} and no login in {@code store}, the
+   * config's account of that name (else the launcher's bot) logs in. Without {@code store}: {@link
+   * #openLoggedIn} for that account.
+   *
+   * @throws CliException "not logged in" when neither {@code store} nor the config directory holds a
+   *     login for it (and no testkit can log it in)
+   */
+  public AccountClient openPoolAccount(CliIo io, String name, @Nullable SessionStore store) throws Exception {
+    AccountOptions o = withAccount(TelefetchHome.checkAccount(name));
+    if (store == null) {
+      return o.openLoggedIn(io);
+    }
+    if (o.embedded()) {
+      throw new CliException("sessions in Redis need accounts of one Telegram", "use saved accounts or --testkit "
+          + "CONFIG.json", CliException.USAGE, null);
+    }
+    TelefetchHome home = TelefetchHome.of(io.env());
+    Optional<SessionData> shared = store.load();
+    if ((shared.isEmpty() || shared.get().userId() == 0) && home.hasSession(name)) {
+      Optional<SessionData> local = home.sessionStore(name).load();
+      if (local.isPresent() && local.get().userId() != 0) {
+        store.save(local.get()); // the login moves into the shared store (encrypted there)
+      }
+    }
+    LaunchConfig cfg = o.launchConfig();
+    ApiCredentials api = o.credentials(io, cfg);
+    ClientOptions.Builder b = cfg == null ? TelegramClient.builder().production() : cfg.clientOptions();
+    TelegramClient client = b.apiId(api.apiId()).apiHash(api.apiHash()).callTimeout(Duration.ofSeconds(60))
+        .connectTimeout(Duration.ofSeconds(15)).sessionStore(store).build();
+    AccountClient c = new AccountClient(name, client, null, cfg == null ? null : cfg.webBaseUrl(), null);
+    try {
+      if (client.isLoggedIn()) {
+        await(client.self());
+      } else if (cfg != null) {
+        await(client.login(Login.botToken(testkitToken(cfg, name))));
+      } else {
+        throw notLoggedIn(name);
+      }
       return c;
     } catch (Exception e) {
       c.close();

@@ -9,8 +9,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.telefetch.link.LinkResolver;
-import io.telefetch.media.MediaFetcher;
 import io.telefetch.mtproto.client.TelegramClient;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -22,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * client is the caller's (logged in, not closed here).
  *
  * <p>Endpoints: {@code GET /} the web page (and its assets), {@code GET /v1/info?link=}, {@code
- * GET|HEAD /v1/media?link=[&i=N][&dl=1][&remux=F]}, {@code GET /metrics}. See {@link GatewayHandler}.
+ * GET|HEAD /v1/media?link=[&i=N][&dl=1][&remux=F]}, {@code GET /v1/accounts}, {@code GET /metrics}. See {@link GatewayHandler}.
  */
 public final class Gateway implements AutoCloseable {
   private final EventLoopGroup boss;
@@ -44,9 +42,18 @@ public final class Gateway implements AutoCloseable {
    * @throws GatewayException (500, {@code bind_failed}) when the address cannot be bound
    */
   public static Gateway start(TelegramClient client, ServeOptions options, GatewayMetrics metrics) {
-    LinkResolver resolver = LinkResolver.create(client);
-    MediaFetcher fetcher = MediaFetcher.create(client);
-    GatewayHandler.Shared shared = new GatewayHandler.Shared(resolver, fetcher, options, metrics,
+    return start(GatewayUpstream.of(client), options, metrics);
+  }
+
+  /**
+   * Binds {@code options.bind():options.port()} and serves what {@code upstream} resolves and
+   * downloads (one account, or a {@link PoolNode}; not closed here).
+   *
+   * @throws GatewayException (500, {@code bind_failed}) when the address cannot be bound
+   */
+  public static Gateway start(GatewayUpstream upstream, ServeOptions options, GatewayMetrics metrics) {
+    metrics.watchAccounts(upstream);
+    GatewayHandler.Shared shared = new GatewayHandler.Shared(upstream, options, metrics,
         new ClientLimits(options), new UrlSigner(new SecureRandom(), options.clock(), options.signedUrlTtl()));
     EventLoopGroup boss = new NioEventLoopGroup(1);
     EventLoopGroup workers = new NioEventLoopGroup(2);

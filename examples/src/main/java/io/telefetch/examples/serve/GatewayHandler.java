@@ -25,13 +25,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.telefetch.link.LinkParseException;
 import io.telefetch.link.LinkResolveException;
-import io.telefetch.link.LinkResolver;
 import io.telefetch.link.MediaRef;
 import io.telefetch.link.Peer;
 import io.telefetch.link.ResolvedLink;
 import io.telefetch.link.TelegramLink;
 import io.telefetch.media.DownloadRequest;
-import io.telefetch.media.MediaFetcher;
 import io.telefetch.media.MediaFile;
 import io.telefetch.media.MessageNotFoundException;
 import io.telefetch.media.NoMediaException;
@@ -64,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * One connection's HTTP handling. One request at a time: reading stops while a response is being
  * written (so a pipelined request waits) and resumes after it.
  *
+ * <p>{@code GET /v1/accounts} (behind the token when one is set) shows the upstream's accounts and
+ * their state as JSON ({@link AccountState}), user ids masked.
+ *
  * <p>Media responses are piped through: the download's publisher is asked for one part at a time,
  * only while the channel is writable; Netty's write-buffer watermark thus stalls the download
  * window when the client reads slowly, and a closed connection cancels the subscription (and the
@@ -81,8 +82,8 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private static final Map<String, byte[]> ASSET_CACHE = new ConcurrentHashMap<>();
 
   /** What every connection shares. */
-  record Shared(LinkResolver resolver, MediaFetcher fetcher, ServeOptions options, GatewayMetrics metrics,
-      ClientLimits limits, UrlSigner signer) {}
+  record Shared(GatewayUpstream upstream, ServeOptions options, GatewayMetrics metrics, ClientLimits limits,
+      UrlSigner signer) {}
 
   /** Pipelined requests that arrived in the same read as the one being answered. */
   private static final int MAX_PIPELINED = 8;
@@ -212,6 +213,20 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       throw new GatewayException(429, "rate_limited", "too many requests", wait, null);
     }
     switch (path) {
+      case "/v1/accounts" -> {
+        requireBearer(req);
+        ObjectNode root = JSON.createObjectNode();
+        GatewayUpstream.Accounts accounts = s.upstream().accounts();
+        root.put("node", accounts.node());
+        root.put("redis", accounts.redis());
+        ArrayNode list = root.putArray("accounts");
+        accounts.accounts().forEach(a -> a.toJson(list));
+        try {
+          send(ctx, x, 200, "application/json; charset=utf-8", JSON.writeValueAsBytes(root));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
       case "/metrics" -> {
         requireBearer(req);
         byte[] body = s.metrics().scrape().getBytes(StandardCharsets.UTF_8);
@@ -341,15 +356,21 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       List<MediaRef> refs = r.metadata().media();
       MediaRef ref = item < refs.size() ? refs.get(item) : null;
       if (remuxer != null) {
-        remux(ctx, x, f, remuxer, download);
+        remux(ctx, x, f, s.upstream().download(link, r, item), remuxer, download);
       } else {
-        respondMedia(ctx, x, f, ref, range, ifRange, download);
+        respondMedia(ctx, x, f, ref, range, ifRange, download, () -> s.upstream().download(link, r, item));
       }
     });
   }
 
+  /**
+   * Answers with the bytes of {@code f}: the status and headers once {@code start} gave the download
+   * (an upstream that cannot start it, e.g. no account left, is an error response), then the body
+   * as the parts arrive.
+   */
   private void respondMedia(ChannelHandlerContext ctx, Exchange x, MediaFile f, @Nullable MediaRef ref,
-      @Nullable String rangeHeader, @Nullable String ifRange, boolean download) {
+      @Nullable String rangeHeader, @Nullable String ifRange, boolean download,
+      java.util.function.Supplier<CompletableFuture<DownloadRequest>> start) {
     long size = f.size();
     String etag = ref == null ? null : "\"" + ref.location() + "-" + Long.toUnsignedString(ref.id(), 36) + "-"
         + ref.dcId() + "-" + size + "\"";
@@ -398,14 +419,28 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(done -> x.finish(ctx, done.isSuccess()));
       return;
     }
-    ctx.writeAndFlush(resp);
-    DownloadRequest request = s.fetcher().download(f);
-    if (first > 0 || (size >= 0 && length < size)) {
-      request = request.range(first, length); // DownloadRequest is immutable
-    }
-    MediaStream ms = new MediaStream(ctx, x);
-    stream = ms;
-    request.toPublisher().subscribe(ms);
+    long from = first;
+    long count = length;
+    start.get().orTimeout(RESOLVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS).whenComplete((d, e) ->
+        ctx.executor().execute(() -> {
+          if (!ctx.channel().isActive()) {
+            x.status = 499;
+            x.finish(ctx, false);
+            return;
+          }
+          if (e != null) {
+            sendError(ctx, x, map(e));
+            return;
+          }
+          ctx.writeAndFlush(resp);
+          DownloadRequest request = d;
+          if (from > 0 || (size >= 0 && count < size)) {
+            request = request.range(from, count); // DownloadRequest is immutable
+          }
+          MediaStream ms = new MediaStream(ctx, x);
+          stream = ms;
+          request.toPublisher().subscribe(ms);
+        }));
   }
 
   /**
@@ -414,8 +449,8 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
    * socket (the backpressure); a closed connection closes the transform's input, which cancels the
    * download.
    */
-  private void remux(ChannelHandlerContext ctx, Exchange x, MediaFile f, StreamTransform.Remux remux,
-      boolean download) {
+  private void remux(ChannelHandlerContext ctx, Exchange x, MediaFile f, CompletableFuture<DownloadRequest> start,
+      StreamTransform.Remux remux, boolean download) {
     HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, remux.mimeType());
     resp.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, ContentDisposition.of(download, f.fileName().orElse(null)));
@@ -430,9 +465,18 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     ctx.writeAndFlush(resp);
     s.metrics().activeStreams.inc();
-    InputStream source = s.fetcher().download(f).openStream();
     Thread worker = new Thread(() -> {
       boolean ok = false;
+      InputStream source;
+      try {
+        source = start.get(RESOLVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS).openStream();
+      } catch (Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        LOG.warn("remux of {} could not start: {}", x.logPath, map(cause).getMessage());
+        s.metrics().activeStreams.dec();
+        ctx.executor().execute(() -> x.finish(ctx, false)); // the status is sent: closing tells the client
+        return;
+      }
       try (InputStream out = remux.apply(source)) {
         byte[] buf = new byte[64 * 1024];
         boolean first = true;
@@ -623,7 +667,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   private void resolve(ChannelHandlerContext ctx, Exchange x, TelegramLink link, Answer answer) {
-    s.resolver().resolve(link).orTimeout(RESOLVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS).whenComplete((r, e) ->
+    s.upstream().resolve(link).orTimeout(RESOLVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS).whenComplete((r, e) ->
         ctx.executor().execute(() -> {
           if (!ctx.channel().isActive()) {
             x.status = 499; // nginx's "client closed request"
@@ -681,6 +725,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     if (t instanceof NoMediaException || t instanceof MessageNotFoundException) {
       return new GatewayException(404, "no_media", t.getMessage(), null, t);
+    }
+    if (t instanceof io.telefetch.pool.NoAccountLeftException) {
+      return new GatewayException(503, "no_account", "no account can fetch this now: " + t.getMessage(),
+          Duration.ofSeconds(30), t);
     }
     if (t instanceof TimeoutException) {
       return new GatewayException(504, "timeout", "Telegram did not answer in time", null, t);

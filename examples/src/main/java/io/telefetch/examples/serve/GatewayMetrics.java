@@ -2,6 +2,7 @@ package io.telefetch.examples.serve;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -36,6 +37,29 @@ public final class GatewayMetrics {
       .help("Links resolved through Telegram").register(registry);
   final Counter cancelled = Counter.builder().name("telefetch_serve_streams_cancelled")
       .help("Media streams ended by the client before their last byte").register(registry);
+
+  private final java.util.concurrent.atomic.AtomicReference<GatewayUpstream> watched =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * Adds {@code telefetch_serve_accounts{state=...}}: the upstream's accounts per state (active,
+   * flood_wait, elsewhere, standby, removed...), read at each scrape. Once per metrics: a later
+   * upstream replaces the earlier one.
+   */
+  void watchAccounts(GatewayUpstream upstream) {
+    if (watched.getAndSet(upstream) != null) {
+      return;
+    }
+    GaugeWithCallback.builder().name("telefetch_serve_accounts")
+        .help("Accounts of this node by state (with Redis: held here, elsewhere, standby...)").labelNames("state")
+        .callback(cb -> {
+          java.util.Map<String, Integer> byState = new java.util.TreeMap<>();
+          for (AccountState a : watched.get().accounts().accounts()) {
+            byState.merge(a.state(), 1, Integer::sum);
+          }
+          byState.forEach((state, n) -> cb.call(n, state));
+        }).register(registry);
+  }
 
   /** Counts flood waits; pass it to the client's {@code ClientOptions.Builder.eventListener}. */
   public EventListener eventListener() {

@@ -23,6 +23,12 @@ import picocli.CommandLine.Option;
  * [CONFIG.json]]}: runs the {@link Gateway} on the account logged in with {@code telefetch login} (or on
  * a testkit cluster) until interrupted. Exit status 2 on a usage error (a non-loopback bind
  * without a token, an unreadable config), 1 when login or binding fails.
+ *
+ * <p>With {@code --accounts a,b,c} the gateway serves through an account pool ({@link PoolNode}):
+ * logged-in accounts of the config directory, or with {@code --testkit} one testkit bot per name.
+ * With {@code --redis redis://...} it joins a group of nodes: it serves the accounts whose leases it
+ * holds, takes over a dead node's after the lease TTL, and shares flood waits, the link cache and
+ * (with {@code --redis-sessions}, the key in {@code $TELEFETCH_SESSION_KEY}) the sessions.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "An HTTP gateway from t.me links to streams: /v1/info, /v1/media (Range), a web page at /, /metrics.")
@@ -67,14 +73,46 @@ public final class ServeCommand implements Callable<Integer> {
       + "$TELEFETCH_FFMPEG, else the bundled build for Linux x86-64)")
   java.nio.file.@Nullable Path ffmpeg;
 
+  @Option(names = "--accounts", split = ",", paramLabel = "NAME", description = "serve through an account pool of "
+      + "these accounts (logged in with `telefetch login`; with --testkit: one testkit bot each)")
+  List<String> accounts = new java.util.ArrayList<>();
+
+  @Option(names = "--standby", split = ",", paramLabel = "NAME", description = "with --redis: accounts of "
+      + "--accounts that other nodes serve; taken over only when still free a lease TTL after this node started")
+  List<String> standby = new java.util.ArrayList<>();
+
+  @Option(names = "--redis", paramLabel = "URI", description = "join the group of nodes sharing this Redis "
+      + "(redis://host:port; default: $TELEFETCH_REDIS): account leases, flood waits, the link cache")
+  @Nullable String redis;
+
+  @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "telefetch:",
+      description = "the group's Redis key prefix (default ${DEFAULT-VALUE})")
+  String redisPrefix = "telefetch:";
+
+  @Option(names = "--node", paramLabel = "ID", description = "this node's id in the group (default: host name and "
+      + "process id)")
+  @Nullable String node;
+
+  @Option(names = "--lease-ttl", paramLabel = "SECONDS", defaultValue = "30", description = "an account lease's "
+      + "time to live: a dead node's accounts are taken over after it (default ${DEFAULT-VALUE})")
+  double leaseTtlSeconds = 30;
+
+  @Option(names = "--redis-sessions", description = "keep the accounts' sessions in Redis, encrypted with the key "
+      + "in $TELEFETCH_SESSION_KEY (32 bytes, base64); a session file is copied in on first use")
+  boolean redisSessions;
+
+  /** The environment (tests replace it). */
+  java.util.Map<String, String> env = System.getenv();
+
   final CountDownLatch stop = new CountDownLatch(1);
   volatile @Nullable Gateway gateway;
+  volatile @Nullable PoolNode poolNode;
 
   @Override
   public Integer call() throws InterruptedException {
     ServeOptions options;
     try {
-      String t = token != null ? token : System.getenv("TELEFETCH_SERVE_TOKEN");
+      String t = token != null ? token : env.get("TELEFETCH_SERVE_TOKEN");
       options = ServeOptions.builder().bind(bind).port(port).token(t)
           .allow(allow == null ? java.util.Set.of() : new HashSet<>(allow))
           .rateLimit(rate, Math.max(1, rate / 2)).streamsPerClient(streams)
@@ -84,6 +122,10 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     GatewayMetrics metrics = new GatewayMetrics();
+    String redisUri = redis != null ? redis : env.get("TELEFETCH_REDIS");
+    if (!accounts.isEmpty() || redisUri != null) {
+      return servePool(options, metrics, redisUri);
+    }
     if (testkit == null) { // a real account, logged in with `telefetch login`
       io.telefetch.examples.cli.AccountOptions accountOptions = new io.telefetch.examples.cli.AccountOptions();
       List<String> args = new java.util.ArrayList<>(List.of("--account", account));
@@ -94,9 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
         args.addAll(List.of("--api-hash", apiHash));
       }
       new picocli.CommandLine(accountOptions).parseArgs(args.toArray(String[]::new));
-      io.telefetch.examples.cli.CliIo cliIo = io.telefetch.examples.cli.CliIo.of(System.in, out, err, System.getenv());
+      io.telefetch.examples.cli.CliIo cliIo = io.telefetch.examples.cli.CliIo.of(System.in, out, err, env);
       try (io.telefetch.examples.cli.AccountClient logged = accountOptions.openLoggedIn(cliIo)) {
-        return run(logged.client(), options, metrics, null, null);
+        return run(GatewayUpstream.of(logged.client()), options, metrics, null, null);
       } catch (Exception e) {
         return io.telefetch.examples.cli.CliErrors.report(err, "serve", e, false);
       }
@@ -122,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
         err.println("telefetch serve: login failed: " + e.getMessage());
         return 1;
       }
-      return run(client, options, metrics, demo, cfg);
+      return run(GatewayUpstream.of(client), options, metrics, demo, cfg);
     } finally {
       if (demo != null) {
         demo.close();
@@ -130,10 +172,130 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs the gateway on {@code client} until {@link #stop}; prints the demo's links when there is one. */
-  private int run(TelegramClient client, ServeOptions options, GatewayMetrics metrics, @Nullable DemoCluster demo,
+  /**
+   * Serves through a {@link PoolNode} of {@code --accounts} (or {@code --account} alone), in a group
+   * when {@code redisUri} is set.
+   */
+  private int servePool(ServeOptions options, GatewayMetrics metrics, @Nullable String redisUri)
+      throws InterruptedException {
+    List<String> names = accounts.isEmpty() ? List.of(account) : List.copyOf(new java.util.LinkedHashSet<>(accounts));
+    io.telefetch.examples.cli.CliIo cliIo = io.telefetch.examples.cli.CliIo.of(System.in, out, err, env);
+    io.telefetch.redis.SessionKey key = null;
+    PoolNode.Builder b;
+    DemoCluster demo = null;
+    LaunchConfig cfg = null;
+    try {
+      for (String n : names) {
+        io.telefetch.examples.cli.TelefetchHome.checkAccount(n);
+      }
+      if (!standby.isEmpty() && redisUri == null) {
+        throw new IllegalArgumentException("--standby needs --redis");
+      }
+      if (redisSessions) {
+        if (redisUri == null) {
+          throw new IllegalArgumentException("--redis-sessions needs --redis");
+        }
+        key = io.telefetch.redis.SessionKey.fromEnvironment(env::get);
+      }
+      if (testkit == null) {
+        io.telefetch.examples.cli.AccountOptions accountOptions = new io.telefetch.examples.cli.AccountOptions();
+        List<String> args = new java.util.ArrayList<>();
+        if (apiId != null) {
+          args.addAll(List.of("--api-id", apiId.toString()));
+        }
+        if (apiHash != null) {
+          args.addAll(List.of("--api-hash", apiHash));
+        }
+        new picocli.CommandLine(accountOptions).parseArgs(args.toArray(String[]::new));
+        b = PoolNode.builder((name, store) -> accountOptions.openPoolAccount(cliIo, name, store).client());
+      } else {
+        if (testkit.isEmpty()) {
+          if (redisUri != null) {
+            throw new IllegalArgumentException("--redis joins nodes of one Telegram: an embedded testkit is its own; "
+                + "use --testkit CONFIG.json");
+          }
+          demo = DemoCluster.builder().dcs(2).file(FileSpec.defaultVideo()).links(true).accounts(names).build().start();
+          cfg = demo.config();
+        } else {
+          cfg = LaunchConfig.read(Path.of(testkit));
+        }
+        LaunchConfig config = cfg;
+        b = PoolNode.builder((name, store) -> openTestkit(config, name, store, metrics));
+      }
+      b.accounts(names).standby(standby).redis(redisUri).prefix(redisPrefix).sessionKey(key).metrics(metrics)
+          .leaseTtl(java.time.Duration.ofMillis((long) (leaseTtlSeconds * 1000)));
+      if (node != null) {
+        b.node(node);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (demo != null) {
+        demo.close();
+      }
+      err.println("telefetch serve: " + e.getMessage());
+      return 2;
+    }
+    PoolNode pool;
+    try {
+      pool = b.start();
+    } catch (Exception e) {
+      if (demo != null) {
+        demo.close();
+      }
+      return io.telefetch.examples.cli.CliErrors.report(err, "serve", e, false);
+    }
+    poolNode = pool;
+    Thread hook = new Thread(pool::close, "telefetch-serve-shutdown"); // SIGTERM: hand the accounts over at once
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      GatewayUpstream.Accounts state = pool.accounts();
+      StringBuilder line = new StringBuilder("telefetch serve: ");
+      line.append(state.node() == null ? "accounts" : "node " + state.node() + " on Redis (" + state.redis() + "):");
+      state.accounts().forEach(a -> line.append(' ').append(a.name()).append('=').append(a.state()));
+      out.println(line);
+      return run(pool, options, metrics, demo, cfg);
+    } finally {
+      pool.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs
+      }
+      if (demo != null) {
+        demo.close();
+      }
+    }
+  }
+
+  /**
+   * A testkit account's client: the config's bot of that name (else the launcher's bot) logged in,
+   * unless {@code store} (Redis) already holds its login.
+   */
+  private static TelegramClient openTestkit(LaunchConfig cfg, String name, io.telefetch.mtproto.client.@Nullable
+      SessionStore store, GatewayMetrics metrics) throws Exception {
+    io.telefetch.mtproto.client.ClientOptions.Builder b = cfg.clientOptions().callTimeout(Duration.ofSeconds(60))
+        .eventListener(metrics.eventListener());
+    if (store != null) {
+      b.sessionStore(store);
+    }
+    TelegramClient client = b.build();
+    try {
+      if (client.isLoggedIn()) {
+        client.self().get(60, TimeUnit.SECONDS);
+      } else {
+        String token = cfg.account(name).map(LaunchConfig.Account::botToken).orElse(cfg.botToken());
+        client.login(Login.botToken(token)).get(60, TimeUnit.SECONDS);
+      }
+      return client;
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** Runs the gateway on {@code upstream} until {@link #stop}; prints the demo's links when there is one. */
+  private int run(GatewayUpstream upstream, ServeOptions options, GatewayMetrics metrics, @Nullable DemoCluster demo,
       @Nullable LaunchConfig cfg) throws InterruptedException {
-    try (Gateway g = Gateway.start(client, options, metrics)) {
+    try (Gateway g = Gateway.start(upstream, options, metrics)) {
       gateway = g;
       out.println("telefetch serve: listening on http://" + g.address().getHostString() + ":" + g.port() + "/");
       if (demo != null && cfg != null) {

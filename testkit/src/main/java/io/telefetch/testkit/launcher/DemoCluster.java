@@ -3,6 +3,7 @@ package io.telefetch.testkit.launcher;
 import io.telefetch.mtproto.crypto.RsaPublicKey;
 import io.telefetch.mtproto.transport.MtProxySecret;
 import io.telefetch.testkit.TestCluster;
+import io.telefetch.testkit.server.ApiHandler;
 import io.telefetch.testkit.server.DcServer;
 import io.telefetch.testkit.web.TmeWebServer;
 import io.telefetch.testkit.world.FileContent;
@@ -86,8 +87,14 @@ public final class DemoCluster implements AutoCloseable {
     }
     options.mediaDcs.forEach(b::mediaDc);
     WorldUser[] guest = new WorldUser[1];
-    if (options.guestAccess) {
-      b.apiHandler(c -> new GuestAccess(c.api(), guest[0].id()));
+    if (options.guestAccess || options.accountRate > 0) {
+      b.apiHandler(c -> {
+        ApiHandler h = c.api();
+        if (options.guestAccess) {
+          h = new GuestAccess(h, guest[0].id());
+        }
+        return options.accountRate > 0 ? new AccountCaps(h, options.accountRate) : h;
+      });
     }
     cluster = b.build();
     ExecutorService hashing = Executors.newFixedThreadPool(Math.max(1, Math.min(files.size(),
@@ -106,6 +113,12 @@ public final class DemoCluster implements AutoCloseable {
       }
       if (options.links) {
         linkDemo = LinkDemo.seed(world, bot, defaultDc);
+      }
+      List<LaunchConfig.Account> accounts = new ArrayList<>();
+      for (int i = 0; i < options.accounts.size(); i++) {
+        String username = "telefetch_pool" + (i + 1) + "_bot";
+        WorldUser poolBot = world.bot(username).firstName(options.accounts.get(i)).dc(defaultDc).create();
+        accounts.add(new LaunchConfig.Account(options.accounts.get(i), username, poolBot.botToken().orElseThrow()));
       }
       List<WorldDocument> documents = new ArrayList<>();
       for (FileSpec f : files) {
@@ -159,7 +172,8 @@ public final class DemoCluster implements AutoCloseable {
               channel.dc(), messages)),
           linkDemo == null ? null : linkDemo.toConfig(web.baseUrl()),
           linkDemo == null ? null : new LaunchConfig.DemoUser(LinkDemo.USER_PHONE, LinkDemo.USER_CODE,
-              linkDemo.user().dc()));
+              linkDemo.user().dc()),
+          accounts.isEmpty() ? null : accounts);
       return this;
     } catch (RuntimeException e) {
       close();
@@ -244,12 +258,45 @@ public final class DemoCluster implements AutoCloseable {
     private String apiHash = DEFAULT_API_HASH;
     private Long seed;
     private boolean links;
+    private final List<String> accounts = new ArrayList<>();
+    private long accountRate;
 
     private Builder() {}
 
     /** Also seeds one sample of every link kind ({@link LinkDemo}), listed under {@code links} in the config. */
     public Builder links(boolean links) {
       this.links = links;
+      return this;
+    }
+
+    /**
+     * Also seeds one bot per name for an account pool, listed under {@code accounts} in the config
+     * (names: 1 to 64 letters, digits or {@code _.-}, unique; at most 64 accounts).
+     */
+    public Builder accounts(List<String> names) {
+      java.util.Set<String> unique = new LinkedHashSet<>();
+      for (String n : names) {
+        if (!n.matches("[A-Za-z0-9_.-]{1,64}") || !unique.add(n)) {
+          throw new IllegalArgumentException("account names are unique, 1 to 64 letters, digits or _.-: " + n);
+        }
+      }
+      if (unique.size() > 64) {
+        throw new IllegalArgumentException("at most 64 accounts");
+      }
+      accounts.clear();
+      accounts.addAll(unique);
+      return this;
+    }
+
+    /**
+     * Caps each account's download bandwidth (bytes of upload.getFile answers per second, per user,
+     * over all its connections and DCs), as Telegram throttles an account; 0: none.
+     */
+    public Builder accountRateBytesPerSecond(long rate) {
+      if (rate < 0) {
+        throw new IllegalArgumentException("negative rate");
+      }
+      this.accountRate = rate;
       return this;
     }
 

@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param links sample links of every kind with their media (only with {@code --links}), else null
  * @param guestAccess whether clients that never logged in may read public channels and download
  * @param channels the seeded channels
+ * @param accounts extra bot accounts for an account pool (the launcher's {@code --accounts}), each
+ *     with its name, or null without any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LaunchConfig(
@@ -51,7 +53,8 @@ public record LaunchConfig(
     @JsonProperty("guest_access") boolean guestAccess,
     @JsonProperty("channels") List<Channel> channels,
     @JsonProperty("links") @Nullable List<Link> links,
-    @JsonProperty("demo_user") @Nullable DemoUser demoUser) {
+    @JsonProperty("demo_user") @Nullable DemoUser demoUser,
+    @JsonProperty("accounts") @Nullable List<Account> accounts) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -61,6 +64,34 @@ public record LaunchConfig(
     dcs = List.copyOf(dcs);
     channels = List.copyOf(channels);
     links = links == null ? null : List.copyOf(links);
+    accounts = accounts == null ? null : List.copyOf(accounts);
+  }
+
+  /** A config without extra accounts. */
+  public LaunchConfig(List<Dc> dcs, Rsa rsa, @Nullable Rsa cdnRsa, int apiId, String apiHash, String botToken,
+      String webBaseUrl, @Nullable String mtproxySecret, @Nullable MtProxy mtproxy, boolean guestAccess,
+      List<Channel> channels, @Nullable List<Link> links, @Nullable DemoUser demoUser) {
+    this(dcs, rsa, cdnRsa, apiId, apiHash, botToken, webBaseUrl, mtproxySecret, mtproxy, guestAccess, channels, links,
+        demoUser, null);
+  }
+
+  /**
+   * A bot account of the launcher's {@code --accounts}: one per name, each its own user (its own
+   * auth keys, per-account limits and flood state), every one able to read the seeded channels.
+   *
+   * @param name the name given to {@code --accounts}
+   * @param username the bot's username, without {@code @}
+   * @param botToken its token for auth.importBotAuthorization
+   */
+  public record Account(
+      @JsonProperty("name") String name,
+      @JsonProperty("username") String username,
+      @JsonProperty("bot_token") String botToken) {}
+
+  /** The extra account named {@code name}, if listed. */
+  public java.util.Optional<Account> account(String name) {
+    return accounts == null ? java.util.Optional.empty()
+        : accounts.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
   /**
@@ -151,7 +182,7 @@ public record LaunchConfig(
   public LaunchConfig(List<Dc> dcs, Rsa rsa, Rsa cdnRsa, int apiId, String apiHash, String botToken, String webBaseUrl,
       String mtproxySecret, MtProxy mtproxy, boolean guestAccess, List<Channel> channels) {
     this(dcs, rsa, cdnRsa, apiId, apiHash, botToken, webBaseUrl, mtproxySecret, mtproxy, guestAccess, channels, null,
-        null);
+        null, null);
   }
 
   /**

@@ -48,6 +48,16 @@ public final class Launcher implements Callable<Integer> {
       description = "Per-connection server-to-client bandwidth cap in megabytes (10^6 bytes) per second, e.g. 12.5; default: none.")
   double rateMegabytes;
 
+  @Option(names = "--accounts", split = ",", paramLabel = "NAME",
+      description = "Also seed one bot per name for an account pool, listed with their tokens under \"accounts\" in "
+          + "the JSON (telefetch --testkit CONFIG.json --accounts NAME,... logs each in).")
+  List<String> accounts = new ArrayList<>();
+
+  @Option(names = "--account-rate", paramLabel = "MBPS",
+      description = "Per-account download cap in megabytes (10^6 bytes) per second over all its connections, as "
+          + "Telegram throttles one account; default: none.")
+  double accountRateMegabytes;
+
   @Option(names = "--latency", paramLabel = "MS", description = "Latency added before every answer, in milliseconds.")
   long latencyMillis;
 
@@ -103,9 +113,10 @@ public final class Launcher implements Callable<Integer> {
       for (String f : files) {
         b.file(FileSpec.parse(f));
       }
-      if (rateMegabytes < 0 || latencyMillis < 0) {
-        throw new IllegalArgumentException("--rate and --latency must not be negative");
+      if (rateMegabytes < 0 || latencyMillis < 0 || accountRateMegabytes < 0) {
+        throw new IllegalArgumentException("--rate, --account-rate and --latency must not be negative");
       }
+      b.accounts(accounts).accountRateBytesPerSecond((long) (accountRateMegabytes * 1_000_000));
       b.rateBytesPerSecond((long) (rateMegabytes * 1_000_000)).latency(Duration.ofMillis(latencyMillis));
       if (mtproxySecret != null) {
         b.mtProxySecret(MtProxySecret.parse(mtproxySecret));

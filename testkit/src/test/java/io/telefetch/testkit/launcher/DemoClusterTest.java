@@ -81,4 +81,29 @@ class DemoClusterTest {
       assertThat(demo.posts().get(1).document().orElseThrow().video()).isPresent();
     }
   }
+
+  @Test
+  void accountsAreDistinctBotsListedByName() {
+    try (DemoCluster demo = DemoCluster.builder().dcs(1).file(FileSpec.parse("a.bin:100"))
+        .accounts(List.of("a", "b", "c")).build().start()) {
+      LaunchConfig c = demo.config();
+      assertThat(c.accounts()).extracting(LaunchConfig.Account::name).containsExactly("a", "b", "c");
+      assertThat(c.accounts()).extracting(LaunchConfig.Account::username)
+          .containsExactly("telefetch_pool1_bot", "telefetch_pool2_bot", "telefetch_pool3_bot");
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      for (LaunchConfig.Account a : c.accounts()) {
+        ids.add(demo.cluster().world().botByToken(a.botToken()).orElseThrow().id());
+      }
+      assertThat(ids).hasSize(3).doesNotContain(demo.cluster().world().botByToken(c.botToken()).orElseThrow().id());
+      assertThat(c.account("b")).contains(c.accounts().get(1));
+      assertThat(c.account("d")).isEmpty();
+      LaunchConfig parsed = LaunchConfig.parse(c.toJson());
+      assertThat(parsed).isEqualTo(c);
+      assertThat(c.toJson()).contains("\"accounts\"").contains("\"bot_token\"");
+    }
+    assertThat(catchThrowable(() -> DemoCluster.builder().accounts(List.of("a", "a"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(catchThrowable(() -> DemoCluster.builder().accounts(List.of("a b"))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
