@@ -326,6 +326,7 @@ public final class DownloadBenchmark {
     double launcherCpu0 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     r.loadBefore = loadAverage();
 
+    Profiling profiling = Profiling.start(s.profile, s.profileOut, spec.name);
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     progress.start(t0);
@@ -338,6 +339,7 @@ public final class DownloadBenchmark {
     }
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
+    profiling.stop();
 
     r.loadAfter = loadAverage();
     double launcherCpu1 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
@@ -792,7 +794,9 @@ public final class DownloadBenchmark {
         "  --shaped-warmup SIZE     shaped: untimed range download first (default 8MiB)",
         "  --launcher-jar PATH      testkit launcher (default testkit/target/telefetch-testkit.jar, found from here",
         "                           or next to this jar's reactor)",
-        "  --launcher-jvm-args \"..\" JVM options for the launcher process");
+        "  --launcher-jvm-args \"..\" JVM options for the launcher process",
+        "  --profile EVENT          async-profiler during the timed downloads only: cpu, itimer, wall or alloc",
+        "  --profile-out PREFIX     where the collapsed stacks go: PREFIX-<run>-<event>.collapsed (default profile)");
 
     boolean help;
     long size = GIB;
@@ -820,6 +824,8 @@ public final class DownloadBenchmark {
     long shapedWarmup = 8 * MIB;
     Path launcherJar;
     List<String> launcherJvmArgs = List.of();
+    String profile = "none";
+    String profileOut = "profile";
 
     static Settings parse(String[] args) {
       Settings s = new Settings();
@@ -866,6 +872,8 @@ public final class DownloadBenchmark {
           case "--shaped-warmup" -> s.shapedWarmup = parseSize(value);
           case "--launcher-jar" -> s.launcherJar = Paths.get(value);
           case "--launcher-jvm-args" -> s.launcherJvmArgs = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
+          case "--profile" -> s.profile = oneOf(a, value, "none", "cpu", "itimer", "wall", "alloc");
+          case "--profile-out" -> s.profileOut = value;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }

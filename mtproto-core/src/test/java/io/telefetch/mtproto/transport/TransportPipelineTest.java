@@ -270,6 +270,49 @@ class TransportPipelineTest {
     assertThat(clientSeen.frames()).isEqualTo(frames(big));
   }
 
+  /**
+   * Large packets arriving in 64 KiB reads (cut off-beat, so headers straddle reads and packets
+   * share them) come out whole and array-backed, gathered without ever growing a cumulation.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("configurations")
+  void largeFramesAreGatheredOnceIntoArrayBackedBuffers(TransportKind kind, Mode mode) {
+    RecordingAllocator alloc = new RecordingAllocator();
+    EmbeddedChannel reference = client(clientConfig(kind, mode, 4), new Recorder());
+    EmbeddedChannel server = server(serverConfig(mode), new Recorder());
+    writeAll(reference, smallPackets(6));
+    feed(server, drainOutbound(reference));
+    Random r = new Random(8);
+    List<byte[]> down = List.of(encryptedPacket(r, (1 << 20) / 16), encryptedPacket(r, 3),
+        encryptedPacket(r, (300 << 10) / 16), encryptedPacket(r, (1 << 20) / 16), plainPacket(r, 8),
+        encryptedPacket(r, (1 << 20) / 16));
+    writeAll(server, down);
+    byte[] stream = drainOutbound(server);
+
+    EmbeddedChannel client = lateChannel(alloc);
+    Recorder seen = new Recorder();
+    ClientTransportConfig config = clientConfig(kind, mode, 4);
+    TransportPipeline.configureClient(client.pipeline(), config);
+    client.pipeline().addLast(seen);
+    writeAll(client, smallPackets(6)); // the same header as the reference: the server's keys match
+    drainOutbound(client);
+    int[] cuts = new int[stream.length / 65536 + 1];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = Math.min(stream.length, 777 + 65536 * i);
+    }
+    feed(client, stream, cuts);
+
+    assertThat(seen.errors).isEmpty();
+    assertThat(seen.frames()).isEqualTo(frames(down));
+    for (int i = 0; i < down.size(); i++) {
+      if (down.get(i).length >= FrameDecoder.LARGE_FRAME) {
+        assertThat(seen.arrayBacked.get(i)).as("packet %d", i).isTrue();
+      }
+    }
+    assertThat(alloc.largestGrowth).as("no cumulation grew towards a large packet")
+        .isLessThan(FrameDecoder.LARGE_FRAME);
+  }
+
   // ---------------------------------------------------------------- what goes on the wire
 
   @ParameterizedTest
