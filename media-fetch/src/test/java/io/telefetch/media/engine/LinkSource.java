@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A part source behind a simulated link on a {@link TestClock}: each request reaches the server one
- * round trip after it is sent, answers leave through one bottleneck in the order they are ready,
- * each taking {@code transferMillis}. {@link #advance} moves the clock to the next answer and
+ * round trip after it is sent, answers leave through the bottleneck of their connection in the order
+ * they are ready, each taking {@code transferMillis} (a per-connection cap, as testkit's shaping
+ * does). A request goes to the connection with the fewest requests in flight (ties to the one given
+ * the fewest), as the client's pool does. {@link #advance} moves the clock to the next answer and
  * delivers every answer due. No thread, no sleep: the same run every time. Parts are zero-copy
  * slices of pooled buffers, as in {@link FakeSource}.
  */
@@ -19,31 +21,53 @@ final class LinkSource implements PartSource {
   private final long rttMillis;
   private final long transferMillis;
   private final List<Answer> pending = new ArrayList<>();
-  private long linkFreeAt;
+  private final long[] linkFreeAt;
+  private final int[] inFlight;
+  private final long[] given;
   int requests;
   int maxOutstanding;
 
-  private record Answer(long due, long offset, int limit, CompletableFuture<TlBytes> future) {}
+  private record Answer(long due, int connection, long offset, int limit, CompletableFuture<TlBytes> future) {}
 
   LinkSource(byte[] file, TestClock clock, long rttMillis, long transferMillis) {
+    this(file, clock, rttMillis, transferMillis, 1);
+  }
+
+  LinkSource(byte[] file, TestClock clock, long rttMillis, long transferMillis, int connections) {
     this.file = file;
     this.clock = clock;
     this.rttMillis = rttMillis;
     this.transferMillis = transferMillis;
+    this.linkFreeAt = new long[connections];
+    this.inFlight = new int[connections];
+    this.given = new long[connections];
   }
 
-  /** Parts in flight needed to keep the link busy: a round trip plus one transfer, in transfers. */
+  /** Parts in flight needed to keep every connection busy: a round trip plus one transfer, in transfers. */
   long bandwidthDelayParts() {
-    return (rttMillis + transferMillis + transferMillis - 1) / transferMillis;
+    return linkFreeAt.length * ((rttMillis + transferMillis + transferMillis - 1) / transferMillis);
+  }
+
+  /** The shortest possible download of {@code parts}: one round trip, then every connection busy. */
+  long idealMillis(int parts) {
+    return rttMillis + (parts + linkFreeAt.length - 1) / linkFreeAt.length * transferMillis;
   }
 
   @Override
   public CompletableFuture<TlBytes> fetch(long offset, int limit) {
     requests++;
-    long start = Math.max(clock.millis() + rttMillis, linkFreeAt);
-    linkFreeAt = start + transferMillis;
+    int c = 0;
+    for (int i = 1; i < inFlight.length; i++) {
+      if (inFlight[i] < inFlight[c] || (inFlight[i] == inFlight[c] && given[i] < given[c])) {
+        c = i;
+      }
+    }
+    inFlight[c]++;
+    given[c]++;
+    long start = Math.max(clock.millis() + rttMillis, linkFreeAt[c]);
+    linkFreeAt[c] = start + transferMillis;
     CompletableFuture<TlBytes> f = new CompletableFuture<>();
-    pending.add(new Answer(linkFreeAt, offset, limit, f));
+    pending.add(new Answer(linkFreeAt[c], c, offset, limit, f));
     maxOutstanding = Math.max(maxOutstanding, pending.size());
     return f;
   }
@@ -64,6 +88,9 @@ final class LinkSource implements PartSource {
         pending.remove(a);
         due.add(a);
       }
+    }
+    for (Answer a : due) {
+      inFlight[a.connection()]--;
     }
     for (Answer a : due) {
       int len = (int) Math.max(0, Math.min(a.limit(), file.length - a.offset()));
