@@ -182,6 +182,8 @@ public final class DownloadBenchmark {
     double launcherStartupSeconds = Double.NaN;
     double loginSeconds = Double.NaN;
     long gcCount;
+    /** Time the JIT compilers spent during the download (CompilationMXBean; compiler threads' CPU, roughly). */
+    double jitSeconds = Double.NaN;
     double gcSeconds;
     int peakWindow;
     int finalWindow;
@@ -322,6 +324,7 @@ public final class DownloadBenchmark {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[] gc0 = gc();
+    long jit0 = jitMillis();
     Map<Long, ThreadSample> threads0 = threadCpu(threads);
     double launcherCpu0 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     r.loadBefore = loadAverage();
@@ -344,6 +347,7 @@ public final class DownloadBenchmark {
     r.loadAfter = loadAverage();
     double launcherCpu1 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     long[] gc1 = gc();
+    long jit1 = jitMillis();
     Map<Long, ThreadSample> threads1 = threadCpu(threads);
     r.connections = Connections.sample(launcherPorts(launcher.config(), file.dcId()));
 
@@ -352,6 +356,7 @@ public final class DownloadBenchmark {
     r.cpuSeconds = (cpu1 - cpu0) / 1e9;
     r.launcherCpuSeconds = launcherCpu1 - launcherCpu0;
     r.gcCount = gc1[0] - gc0[0];
+    r.jitSeconds = jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e3;
     r.gcSeconds = (gc1[1] - gc0[1]) / 1e3;
     r.peakWindow = progress.peakWindow;
     r.finalWindow = progress.lastWindow;
@@ -510,6 +515,12 @@ public final class DownloadBenchmark {
         .forEach(e -> r.threadCpu.put(e.getKey(), e.getValue()));
   }
 
+  /** Total JIT compilation time of this JVM so far, ms; -1 if not monitored. */
+  private static long jitMillis() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   private static long[] gc() {
     long count = 0;
     long millis = 0;
@@ -646,9 +657,15 @@ public final class DownloadBenchmark {
     row(rows, results, "client CPU per GiB", r -> fmt("%.2f s/GiB", r.cpuPerGib()));
     row(rows, results, "  of which Java threads", r -> fmt("%.2f s", r.javaThreadCpuSeconds));
     row(rows, results, "  GC (count / pause)", r -> r.gcCount + fmt(" / %.2f s", r.gcSeconds));
+    row(rows, results, "  JIT compilation", r -> fmt("%.2f s", r.jitSeconds));
+    row(rows, results, "client CPU/GiB without JIT", r -> fmt("%.2f s/GiB", (r.cpuSeconds - r.jitSeconds) / (r.bytes / (double) GIB)));
     row(rows, results, "launcher CPU per GiB", r -> fmt("%.2f s/GiB", r.launcherCpuSeconds / (r.bytes / (double) GIB)));
     if (floor != null) {
       row(rows, results, "client CPU / floor", r -> fmt("%.2f x", r.cpuPerGib() / floor.floorSecondsPerGib(1)));
+      int hashPasses = 1 + (s.verify ? 1 : 0) + (s.sink.equals("discard") ? 0 : 1);
+      double configFloor = floor.floorSecondsPerGib(hashPasses);
+      row(rows, results, "client CPU / config floor", r -> fmt("%.2f x", r.cpuPerGib() / configFloor)
+          + fmt(" (%.2f x without JIT)", (r.cpuSeconds - r.jitSeconds) / (r.bytes / (double) GIB) / configFloor));
     }
     row(rows, results, "link capacity", r -> r.spec.rateMbps > 0
         ? fmt("%.1f MB/s", r.capacityMbps()) + " (" + r.connectionsUsed() + " conn)" : "-");
