@@ -182,8 +182,10 @@ public final class DownloadBenchmark {
     double launcherStartupSeconds = Double.NaN;
     double loginSeconds = Double.NaN;
     long gcCount;
-    /** Time the JIT compilers spent during the download (CompilationMXBean; compiler threads' CPU, roughly). */
+    /** CPU of the JIT compiler threads during the download (/proc; else CompilationMXBean's elapsed time). */
     double jitSeconds = Double.NaN;
+    /** CPU of the GC threads during the download (/proc), NaN where unknown. */
+    double gcThreadSeconds = Double.NaN;
     double gcSeconds;
     int peakWindow;
     int finalWindow;
@@ -325,6 +327,7 @@ public final class DownloadBenchmark {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[] gc0 = gc();
     long jit0 = jitMillis();
+    Map<String, Double> vm0 = VmThreads.cpuSeconds();
     Map<Long, ThreadSample> threads0 = threadCpu(threads);
     double launcherCpu0 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     r.loadBefore = loadAverage();
@@ -348,6 +351,7 @@ public final class DownloadBenchmark {
     double launcherCpu1 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     long[] gc1 = gc();
     long jit1 = jitMillis();
+    Map<String, Double> vm1 = VmThreads.cpuSeconds();
     Map<Long, ThreadSample> threads1 = threadCpu(threads);
     r.connections = Connections.sample(launcherPorts(launcher.config(), file.dcId()));
 
@@ -356,7 +360,10 @@ public final class DownloadBenchmark {
     r.cpuSeconds = (cpu1 - cpu0) / 1e9;
     r.launcherCpuSeconds = launcherCpu1 - launcherCpu0;
     r.gcCount = gc1[0] - gc0[0];
-    r.jitSeconds = jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e3;
+    r.jitSeconds = vm0.containsKey(VmThreads.JIT) && vm1.containsKey(VmThreads.JIT)
+        ? vm1.get(VmThreads.JIT) - vm0.get(VmThreads.JIT) : jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e3;
+    r.gcThreadSeconds = vm0.containsKey(VmThreads.GC) && vm1.containsKey(VmThreads.GC)
+        ? vm1.get(VmThreads.GC) - vm0.get(VmThreads.GC) : Double.NaN;
     r.gcSeconds = (gc1[1] - gc0[1]) / 1e3;
     r.peakWindow = progress.peakWindow;
     r.finalWindow = progress.lastWindow;
@@ -657,7 +664,8 @@ public final class DownloadBenchmark {
     row(rows, results, "client CPU per GiB", r -> fmt("%.2f s/GiB", r.cpuPerGib()));
     row(rows, results, "  of which Java threads", r -> fmt("%.2f s", r.javaThreadCpuSeconds));
     row(rows, results, "  GC (count / pause)", r -> r.gcCount + fmt(" / %.2f s", r.gcSeconds));
-    row(rows, results, "  JIT compilation", r -> fmt("%.2f s", r.jitSeconds));
+    row(rows, results, "  JIT compiler threads", r -> fmt("%.2f s", r.jitSeconds));
+    row(rows, results, "  GC threads", r -> fmt("%.2f s", r.gcThreadSeconds));
     row(rows, results, "client CPU/GiB without JIT", r -> fmt("%.2f s/GiB", (r.cpuSeconds - r.jitSeconds) / (r.bytes / (double) GIB)));
     row(rows, results, "launcher CPU per GiB", r -> fmt("%.2f s/GiB", r.launcherCpuSeconds / (r.bytes / (double) GIB)));
     if (floor != null) {
