@@ -140,9 +140,12 @@ public final class DownloadBenchmark {
       }
     }
     if (s.shaped) {
-      int window = s.shapedWindow > 0 ? s.shapedWindow : suggestedWindow(s.rateMbps, s.latencyMs, s.partSize, s.shapedConnections);
+      // the bandwidth-delay product and half as much again for parts that arrive out of order (they
+      // wait in the window for the ones before them)
+      int window = s.shapedWindow > 0 ? s.shapedWindow
+          : suggestedWindow(s.rateMbps, s.latencyMs, s.partSize, s.shapedConnections) * 3 / 2;
       RunSpec spec = new RunSpec("shaped", s.shapedSize, s.shapedConnections, window,
-          s.shapedInitialWindow > 0 ? Math.min(s.shapedInitialWindow, window) : window, s.rateMbps, s.latencyMs,
+          s.shapedInitialWindow > 0 ? Math.min(s.shapedInitialWindow, window) : Math.min(4, window), s.rateMbps, s.latencyMs,
           s.shapedWarmup);
       Result r = download(s, spec);
       results.add(r);
@@ -810,12 +813,12 @@ public final class DownloadBenchmark {
         "  --jmh-warmup N --jmh-iterations N --jmh-seconds N   JMH iterations and their length (default 3, 3, 2)",
         "  --shaped true|false      run the shaped download (default true)",
         "  --loopback true|false    run the loopback download (default true)",
-        "  --shaped-size SIZE       shaped file size (default 128MiB)",
+        "  --shaped-size SIZE       shaped file size (default 1GiB: the first round trip alone is 4 % of 256 MiB)",
         "  --rate MBPS              shaped: per-connection cap, 10^6 bytes/s (default 20)",
         "  --latency MS             shaped: latency added before every answer (default 100)",
         "  --shaped-connections N   shaped: download connections (default: --connections)",
-        "  --shaped-window N        shaped: max window (default: enough for rate x latency on every connection)",
-        "  --shaped-initial-window N  shaped: parts in flight at the start (default: the max window)",
+        "  --shaped-window N        shaped: max window (default: 1.5 x rate x latency on every connection)",
+        "  --shaped-initial-window N  shaped: parts in flight at the start (default 4: a cold start)",
         "  --shaped-warmup SIZE     shaped: untimed range download first (default 8MiB)",
         "  --launcher-jar PATH      testkit launcher (default testkit/target/telefetch-testkit.jar, found from here",
         "                           or next to this jar's reactor)",
@@ -840,7 +843,7 @@ public final class DownloadBenchmark {
     int jmhSeconds = 2;
     boolean shaped = true;
     boolean loopback = true;
-    long shapedSize = 128 * MIB;
+    long shapedSize = GIB;
     double rateMbps = 20;
     long latencyMs = 100;
     int shapedConnections = -1;
