@@ -184,6 +184,8 @@ public final class DownloadBenchmark {
     double warmupSeconds = Double.NaN;
     double launcherStartupSeconds = Double.NaN;
     double loginSeconds = Double.NaN;
+    /** Median time to the first byte of a one-part range on ready connections, ms. */
+    double ttfbMillis = Double.NaN;
     long gcCount;
     /** CPU of the JIT compiler threads during the download (/proc; else CompilationMXBean's elapsed time). */
     double jitSeconds = Double.NaN;
@@ -307,6 +309,7 @@ public final class DownloadBenchmark {
         }
 
         timedDownload(s, spec, r, fetcher, file, launcher, client);
+        timeToFirstByte(s, spec, r, fetcher, file);
       }
     } catch (Exception e) {
       Throwable cause = e instanceof CompletionException || e instanceof ExecutionException ? e.getCause() : e;
@@ -381,6 +384,47 @@ public final class DownloadBenchmark {
         spec.name, size(bytes), r.seconds, r.mbps(), r.steadyMbps, r.cpuSeconds, r.cpuPerGib(), r.launcherCpuSeconds,
         r.peakWindow, r.finalWindow, r.actualSha == null ? "not computed (sink discards)"
             : r.expectedSha.equalsIgnoreCase(r.actualSha) ? "matches the JSON" : "DOES NOT MATCH: " + r.actualSha);
+  }
+
+  /**
+   * Time to first byte of a range, connections ready: a one-part range from the middle of the file
+   * (a new download each time, so its hashes are not known yet), three times, the median. The ideal
+   * is one round trip plus one part at the link's rate.
+   */
+  private static void timeToFirstByte(Settings s, RunSpec spec, Result r, MediaFetcher fetcher, MediaFile file)
+      throws Exception {
+    long[] ms = new long[3];
+    for (int i = 0; i < ms.length; i++) {
+      long offset = (file.size() / 2 / s.partSize + i * 7L) * s.partSize % Math.max(1, file.size() - s.partSize);
+      long t0 = System.nanoTime();
+      long[] first = {0};
+      WritableByteChannel timing = new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) {
+          if (first[0] == 0) {
+            first[0] = System.nanoTime();
+          }
+          int n = src.remaining();
+          src.position(src.limit());
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      };
+      fetcher.download(file).range(offset, Math.min(s.partSize, file.size() - offset)).toChannel(timing)
+          .get(2, TimeUnit.MINUTES);
+      ms[i] = (first[0] - t0) / 1_000_000;
+    }
+    Arrays.sort(ms);
+    r.ttfbMillis = ms[1];
+    OUT.printf(Locale.ROOT, "[%s] time to first byte of a %s range (connections ready): %d, %d, %d ms%n", spec.name,
+        size(s.partSize), ms[0], ms[1], ms[2]);
   }
 
   // ------------------------------------------------------------------ measurement helpers
@@ -661,6 +705,8 @@ public final class DownloadBenchmark {
     row(rows, results, "part size / verify", r -> size(s.partSize) + " / " + (s.verify ? "on" : "off"));
     row(rows, results, "sink", r -> s.sink.equals("discard") ? "discard" : "SHA-256");
     row(rows, results, "wall time", r -> fmt("%.2f s", r.seconds));
+    row(rows, results, "TTFB of a 1-part range", r -> fmt("%.0f ms", r.ttfbMillis) + (r.spec.rateMbps > 0
+        ? fmt(" (round trip + a part at the cap: %.0f ms)", r.spec.latencyMs + s.partSize / (r.spec.rateMbps * 1e3)) : ""));
     row(rows, results, "throughput", r -> fmt("%.1f MB/s", r.mbps()));
     row(rows, results, "throughput 10-90%", r -> fmt("%.1f MB/s", r.steadyMbps));
     row(rows, results, "client CPU", r -> fmt("%.2f s", r.cpuSeconds));
