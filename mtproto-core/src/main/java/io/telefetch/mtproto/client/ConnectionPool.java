@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * The connections of one DC for one {@link Purpose}: created lazily up to a maximum, each call
  * sent on the least busy one (the fewest calls in flight; among equals, the one that was given the
  * fewest calls, so that file parts spread evenly instead of piling onto the first connection; a new
- * one is opened while all are busy and the maximum is not reached), closed connections dropped (the next call opens a replacement), idle ones closed by
- * {@link #closeIdle}.
+ * one is opened while all are busy and the maximum is not reached), closed connections dropped
+ * (the next call opens a replacement), idle ones closed by {@link #closeIdle}.
  */
 final class ConnectionPool {
   private final String name;

@@ -16,16 +16,22 @@ import java.util.Objects;
  * fatal kind, then the channel is closed and further input discarded. Ownership: each {@link
  * TransportFrame} passed on is owned by the handler that receives it, which releases it.
  *
- * <p>Large packets (file parts, {@value #LARGE_FRAME} bytes or more) are gathered into one heap
- * buffer sized from the packet's header when its first bytes arrive: each received byte is copied
- * once, never again by a growing cumulation, and the frame's backing array lets the AES-IGE
- * decryption and the SHA-256 of msg_key run in place, without staging copies out of direct memory.
- * Smaller packets use Netty's merging cumulation as before.
+ * <p>Large packets (file parts: {@value #LARGE_FRAME} to {@value #MAX_GATHERED} bytes) are gathered
+ * into one heap buffer sized from the packet's header when its first bytes arrive: each received
+ * byte is copied once, never again by a growing cumulation, and the frame's backing array lets the
+ * AES-IGE decryption and the SHA-256 of msg_key run in place, without staging copies out of direct
+ * memory. Other packets use Netty's merging cumulation as before.
  */
 public final class FrameDecoder extends ClosingDecoder {
 
   /** Packets at least this long get a buffer of their own, sized once. */
   static final int LARGE_FRAME = 64 * 1024;
+  /**
+   * The largest packet whose buffer is allocated from its header alone (a file part is at most
+   * 1 MiB): a peer's 4 bytes claiming more cannot make us allocate more; longer packets grow with
+   * the bytes that actually arrive, as before.
+   */
+  static final int MAX_GATHERED = 2 * 1024 * 1024;
   /**
    * Room kept after a large packet for the start of the next one that arrives in the same socket
    * read (Netty reads at most 64 KiB at a time by default), so that it does not grow the buffer.
@@ -49,7 +55,7 @@ public final class FrameDecoder extends ClosingDecoder {
     int pending = cumulation.readableBytes();
     if (pending == 0) {
       int span = codec.frameSpan(in);
-      if (span >= LARGE_FRAME && span > in.readableBytes()) {
+      if (span >= LARGE_FRAME && span <= MAX_GATHERED && span > in.readableBytes()) {
         return gather(alloc, span, cumulation, in);
       }
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
@@ -58,13 +64,16 @@ public final class FrameDecoder extends ClosingDecoder {
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in); // fits, or the header is incomplete
     }
     int span = codec.frameSpan(cumulation);
-    if (span >= LARGE_FRAME && span > pending + in.readableBytes()) {
+    if (span >= LARGE_FRAME && span <= MAX_GATHERED && span > pending + in.readableBytes()) {
       return gather(alloc, span, cumulation, in);
     }
     return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
   }
 
-  /** A heap buffer for a packet of {@code span} bytes (plus {@link #SPILL}) holding both inputs, which are released. */
+  /**
+   * A heap buffer for a packet of {@code span} bytes (plus {@link #SPILL}) holding both inputs,
+   * which are released; the caller owns the result.
+   */
   private static ByteBuf gather(ByteBufAllocator alloc, int span, ByteBuf cumulation, ByteBuf in) {
     ByteBuf frame = null;
     try {

@@ -220,7 +220,7 @@ public abstract class TransportCodec {
    * {@link #decode} will refuse (decode decides those). Lets the {@link FrameDecoder} size a large
    * packet's buffer once instead of growing it read after read. {@code in} stays the caller's.
    */
-  public final int frameSpan(ByteBuf in) {
+  final int frameSpan(ByteBuf in) {
     return in.readableBytes() < 4 ? -1 : frameSpanOf(in, in.getIntLE(in.readerIndex()));
   }
 

@@ -427,6 +427,33 @@ class TransportPipelineTest {
     assertThat(seen.frames()).isEmpty();
   }
 
+  /**
+   * A header claiming an 8 MiB packet (allowed, but more than a file part) followed by 64 KiB: the
+   * buffer grows with what arrives, it is not allocated from the claim.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("configurations")
+  void aClaimAboveAFilePartIsNotAllocatedUpFront(TransportKind kind, Mode mode) {
+    RecordingAllocator alloc = new RecordingAllocator();
+    EmbeddedChannel client = lateChannel(alloc);
+    Recorder seen = new Recorder();
+    ClientTransportConfig config = clientConfig(kind, mode, 1);
+    TransportPipeline.configureClient(client.pipeline(), config);
+    client.pipeline().addLast(seen);
+    int words = (8 << 20) / 4;
+    byte[] claim = kind == TransportKind.ABRIDGED
+        ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
+        : new byte[] {0, 0, (byte) 0x80, 0}; // 8 MiB, little-endian
+    byte[] stream = concat(claim, new byte[64 << 10]);
+    if (mode != Mode.PLAIN) {
+      stream = serverSideOf(client, config).encryptor().apply(stream);
+    }
+    feed(client, stream, 3, 4, 5000);
+    assertThat(seen.errors).isEmpty();
+    assertThat(seen.frames()).isEmpty();
+    assertThat(alloc.largestRequest).isLessThan(1 << 20);
+  }
+
   /** The server's view of the header {@code client} sent. */
   private static Obfuscation.ServerHandshake serverSideOf(
       EmbeddedChannel client, ClientTransportConfig config) {
