@@ -21,8 +21,16 @@
 // /proc/LAUNCHER/stat. Reported by the client itself: the download's wall time (MB/s) and its CPU
 // during the download only (process.resourceUsage(), or /proc/self/stat in the JVM).
 //
+// The floor: in the same run (before the clients, with the machine otherwise as quiet), what the
+// cryptography every client cannot avoid costs on this machine, measured by JMH (CryptoFloor in
+// the benchmarks jar): AES-256-IGE decryption + SHA-256, CPU s/GiB. Each client's floor is IGE plus
+// the SHA-256 passes it must make over every byte: msg_key (MTProto 2.0), the SHA-256 of the file
+// that every client here computes and checks, and for telefetch with verification the part hashes
+// (upload.getFileHashes); its ratio is its download CPU over that floor.
+//
 // Environment: TESTKIT_JAR (the launcher jar, default testkit/target/telefetch-testkit.jar),
-// TELEFETCH_JAR (default examples/target/telefetch.jar).
+// TELEFETCH_JAR (default examples/target/telefetch.jar), BENCH_JAR (for the floor, default
+// benchmarks/target/benchmarks.jar).
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -51,11 +59,12 @@ const USAGE = `usage: node interop/bench/side-by-side.mjs [options]
   --java-opts "..."     JVM options for the Telefetch client
   --telefetch-args ".." extra options for "telefetch fetch" (e.g. "--window 16 --connections 4")
   --timeout SECONDS     per client run (default 1800)
-env TESTKIT_JAR, TELEFETCH_JAR`
+  --floor jmh|loop|none measure the cryptographic floor first (default jmh, about 40 s; needs BENCH_JAR)
+env TESTKIT_JAR, TELEFETCH_JAR, BENCH_JAR`
 
 function parseArgs(argv) {
   const o = { size: '1GiB', clients: ['telefetch', 'mtcute', 'gramjs'], repeat: 1, warmup: '128MiB', json: null, login: 'bot',
-    javaOpts: [], telefetchArgs: [], timeout: 1800 }
+    javaOpts: [], telefetchArgs: [], timeout: 1800, floor: 'jmh' }
   const words = (s) => s.trim() ? s.trim().split(/\s+/) : []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -73,6 +82,7 @@ function parseArgs(argv) {
       case '--java-opts': o.javaOpts = words(value()); break
       case '--telefetch-args': o.telefetchArgs = words(value()); break
       case '--timeout': o.timeout = Number(value()); break
+      case '--floor': o.floor = value(); break
       case '-h': case '--help': console.log(USAGE); process.exit(0); break
       default: fail(`unknown option ${a}`)
     }
@@ -80,6 +90,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.repeat) || o.repeat < 1) fail('--repeat takes a positive integer')
   if (!(o.timeout > 0)) fail('--timeout takes a positive number of seconds')
   if (!['bot', 'guest'].includes(o.login)) fail('--login takes bot or guest')
+  if (!['jmh', 'loop', 'none'].includes(o.floor)) fail('--floor takes jmh, loop or none')
   const sizePattern = /^\d+(\.\d+)?\s*([KMG](i?B)?|B)?$/i
   if (!sizePattern.test(o.size)) fail(`not a size: ${o.size}`)
   if (!sizePattern.test(o.warmup)) fail(`not a size: ${o.warmup}`)
@@ -295,6 +306,34 @@ function documentLocation(configPath, post) {
   })
 }
 
+// ------------------------------------------------------------------ the floor
+
+/** SHA-256 passes over every byte a client must make (see the header). */
+function shaPasses(name) {
+  return name === 'telefetch' ? 3 : 2
+}
+
+/** Runs CryptoFloor (JMH) in its own JVM; resolves to its JSON, or null (with a note) when it cannot. */
+function measureFloor(how) {
+  const benchJar = process.env.BENCH_JAR ?? join(repoRoot, 'benchmarks', 'target', 'benchmarks.jar')
+  if (!existsSync(benchJar)) {
+    console.log(`  floor: no benchmarks jar at ${benchJar} (mvn -o -q -pl benchmarks package -DskipTests, or BENCH_JAR): not measured`)
+    return Promise.resolve(null)
+  }
+  return new Promise((res) => {
+    execFile('java', ['-cp', benchJar, 'io.telefetch.bench.CryptoFloor', how], { timeout: 600_000 }, (error, stdout, stderr) => {
+      const line = stdout.trim().split('\n').pop()
+      try {
+        if (error) throw error
+        res(JSON.parse(line))
+      } catch (e) {
+        console.log(`  floor: not measured (${e.message ?? e}) ${stderr.slice(-500)}`)
+        res(null)
+      }
+    })
+  })
+}
+
 // ------------------------------------------------------------------ summary
 
 const round = (v) => (v === null || v === undefined || Number.isNaN(v) ? v : Math.round(v * 1000) / 1000)
@@ -351,6 +390,22 @@ function table(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
+function printFloor(rows, floor) {
+  if (!floor) return
+  console.log(`\nfloor (${floor.method}): AES-256-IGE decrypt ${floor.ige_mib_s.toFixed(0)} MiB/s = ` +
+    `${floor.ige_s_per_gib.toFixed(2)} s/GiB, SHA-256 ${floor.sha256_mib_s.toFixed(0)} MiB/s = ${floor.sha256_s_per_gib.toFixed(2)} s/GiB`)
+  console.log(table(
+    ['client', 'floor s/GiB', 'passes', 'CPU s/GiB download', 'ratio to floor'],
+    rows.map((r) => {
+      const f = floor.ige_s_per_gib + shaPasses(r.client) * floor.sha256_s_per_gib
+      const cpu = r.download_cpu_s_per_gib?.median
+      r.floor_s_per_gib = round(f)
+      r.ratio_to_floor = cpu ? round(cpu / f) : null
+      return [r.client, f.toFixed(2), `IGE + ${shaPasses(r.client)} SHA`, cpu ? cpu.toFixed(2) : 'n/a',
+        r.ratio_to_floor ? `${r.ratio_to_floor.toFixed(2)}x` : 'n/a']
+    })))
+}
+
 function printSummary(rows, opts, size) {
   const x = (v) => (v === null || v === undefined ? 'n/a' : `${v.toFixed(2)}x`)
   const spread = opts.repeat > 1 ? ' (median, min..max over runs)' : ''
@@ -393,6 +448,11 @@ async function main() {
   console.log(`  clients ${opts.clients.join(', ')}; ${opts.repeat} round(s); login ${opts.login} (GramJS: guest); ` +
     `outside figures from ${gnuTime ? 'GNU time (wait4) + /proc samples' : '/proc samples'}`)
 
+  let floor = null
+  if (opts.floor !== 'none') {
+    console.log(`  measuring the floor (${opts.floor}), load average ${loadAverage()} ...`)
+    floor = await measureFloor(opts.floor)
+  }
   const t0 = process.hrtime.bigint()
   const files = ['--file', `${FILE_NAME}:${opts.size}`, ...(opts.warmup ? ['--file', `${WARMUP_FILE_NAME}:${opts.warmup}`] : [])]
   let launcher
@@ -468,6 +528,8 @@ async function main() {
     result.summary = summarize(opts.clients, result.runs)
     result.load_average_end = loadAverage()
     printSummary(result.summary, opts, `${opts.size} (${post.size} bytes)`)
+    printFloor(result.summary, floor)
+    result.floor = floor
     console.log(`\nload average at the end: ${result.load_average_end}`)
     allOk = result.runs.every((r) => r.ok)
   } finally {

@@ -24,8 +24,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>Measured either with JMH ({@link CryptoBenchmark}'s {@code igeDecryptJdk}, {@code sha256} and,
  * for information, {@code messageDecryptDirectBuffer}, one forked JVM) or with a timed loop in
  * this JVM (after a warm-up long enough for C2 to compile the intrinsics).
+ *
+ * <p>{@link #main} prints one JSON line for the side-by-side harness ({@code
+ * interop/bench/side-by-side.mjs}): {@code java -cp benchmarks/target/benchmarks.jar
+ * io.telefetch.bench.CryptoFloor [jmh|loop]}.
  */
-final class CryptoFloor {
+public final class CryptoFloor {
   static final String IGE = "igeDecryptJdk";
   static final String SHA = "sha256";
   static final String MESSAGE = "messageDecryptDirectBuffer";
@@ -39,6 +43,19 @@ final class CryptoFloor {
   private CryptoFloor(Map<String, Double> mibPerSecond, String method) {
     this.mibPerSecond = mibPerSecond;
     this.method = method;
+  }
+
+  /**
+   * Measures the floor ({@code jmh}, the default, or {@code loop}) and prints {@code {"method":
+   * "...", "ige_mib_s": n, "sha256_mib_s": n, "ige_s_per_gib": n, "sha256_s_per_gib": n}}.
+   */
+  public static void main(String[] args) throws Exception {
+    String how = args.length > 0 ? args[0] : "jmh";
+    CryptoFloor f = how.equals("loop") ? loop(8) : jmh(3, 3, 2);
+    System.out.println(String.format(java.util.Locale.ROOT,
+        "{\"method\": \"%s\", \"ige_mib_s\": %.1f, \"sha256_mib_s\": %.1f, \"ige_s_per_gib\": %.3f, "
+            + "\"sha256_s_per_gib\": %.3f}", f.method.replace("\"", "'"), f.mibPerSecond.get(IGE), f.mibPerSecond.get(SHA),
+        f.secondsPerGib(IGE), f.secondsPerGib(SHA)));
   }
 
   /** CPU seconds per GiB of {@code benchmark}, or NaN if it was not measured. */

@@ -139,9 +139,12 @@ public final class DownloadBenchmark {
       }
     }
     if (s.shaped) {
-      int window = s.shapedWindow > 0 ? s.shapedWindow : suggestedWindow(s.rateMbps, s.latencyMs, s.partSize, s.shapedConnections);
+      // the bandwidth-delay product and half as much again for parts that arrive out of order (they
+      // wait in the window for the ones before them)
+      int window = s.shapedWindow > 0 ? s.shapedWindow
+          : suggestedWindow(s.rateMbps, s.latencyMs, s.partSize, s.shapedConnections) * 3 / 2;
       RunSpec spec = new RunSpec("shaped", s.shapedSize, s.shapedConnections, window,
-          s.shapedInitialWindow > 0 ? Math.min(s.shapedInitialWindow, window) : window, s.rateMbps, s.latencyMs,
+          s.shapedInitialWindow > 0 ? Math.min(s.shapedInitialWindow, window) : Math.min(4, window), s.rateMbps, s.latencyMs,
           s.shapedWarmup);
       Result r = download(s, spec);
       results.add(r);
@@ -180,7 +183,13 @@ public final class DownloadBenchmark {
     double warmupSeconds = Double.NaN;
     double launcherStartupSeconds = Double.NaN;
     double loginSeconds = Double.NaN;
+    /** Median time to the first byte of a one-part range on ready connections, ms. */
+    double ttfbMillis = Double.NaN;
     long gcCount;
+    /** CPU of the JIT compiler threads during the download (/proc; else CompilationMXBean's elapsed time). */
+    double jitSeconds = Double.NaN;
+    /** CPU of the GC threads during the download (/proc), NaN where unknown. */
+    double gcThreadSeconds = Double.NaN;
     double gcSeconds;
     int peakWindow;
     int finalWindow;
@@ -299,6 +308,7 @@ public final class DownloadBenchmark {
         }
 
         timedDownload(s, spec, r, fetcher, file, launcher, client);
+        timeToFirstByte(s, spec, r, fetcher, file);
       }
     } catch (Exception e) {
       Throwable cause = e instanceof CompletionException || e instanceof ExecutionException ? e.getCause() : e;
@@ -321,10 +331,13 @@ public final class DownloadBenchmark {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[] gc0 = gc();
+    long jit0 = jitMillis();
+    Map<String, Double> vm0 = VmThreads.cpuSeconds();
     Map<Long, ThreadSample> threads0 = threadCpu(threads);
     double launcherCpu0 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     r.loadBefore = loadAverage();
 
+    Profiling profiling = Profiling.start(s.profile, s.profileOut, spec.name);
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     progress.start(t0);
@@ -337,10 +350,13 @@ public final class DownloadBenchmark {
     }
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
+    profiling.stop();
 
     r.loadAfter = loadAverage();
     double launcherCpu1 = launcher.cpuTime().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     long[] gc1 = gc();
+    long jit1 = jitMillis();
+    Map<String, Double> vm1 = VmThreads.cpuSeconds();
     Map<Long, ThreadSample> threads1 = threadCpu(threads);
     r.connections = Connections.sample(launcherPorts(launcher.config(), file.dcId()));
 
@@ -349,6 +365,10 @@ public final class DownloadBenchmark {
     r.cpuSeconds = (cpu1 - cpu0) / 1e9;
     r.launcherCpuSeconds = launcherCpu1 - launcherCpu0;
     r.gcCount = gc1[0] - gc0[0];
+    r.jitSeconds = vm0.containsKey(VmThreads.JIT) && vm1.containsKey(VmThreads.JIT)
+        ? vm1.get(VmThreads.JIT) - vm0.get(VmThreads.JIT) : jit0 < 0 || jit1 < 0 ? Double.NaN : (jit1 - jit0) / 1e3;
+    r.gcThreadSeconds = vm0.containsKey(VmThreads.GC) && vm1.containsKey(VmThreads.GC)
+        ? vm1.get(VmThreads.GC) - vm0.get(VmThreads.GC) : Double.NaN;
     r.gcSeconds = (gc1[1] - gc0[1]) / 1e3;
     r.peakWindow = progress.peakWindow;
     r.finalWindow = progress.lastWindow;
@@ -363,6 +383,47 @@ public final class DownloadBenchmark {
         spec.name, size(bytes), r.seconds, r.mbps(), r.steadyMbps, r.cpuSeconds, r.cpuPerGib(), r.launcherCpuSeconds,
         r.peakWindow, r.finalWindow, r.actualSha == null ? "not computed (sink discards)"
             : r.expectedSha.equalsIgnoreCase(r.actualSha) ? "matches the JSON" : "DOES NOT MATCH: " + r.actualSha);
+  }
+
+  /**
+   * Time to first byte of a range, connections ready: a one-part range from the middle of the file
+   * (a new download each time, so its hashes are not known yet), three times, the median. The ideal
+   * is one round trip plus one part at the link's rate.
+   */
+  private static void timeToFirstByte(Settings s, RunSpec spec, Result r, MediaFetcher fetcher, MediaFile file)
+      throws Exception {
+    long[] ms = new long[3];
+    for (int i = 0; i < ms.length; i++) {
+      long offset = (file.size() / 2 / s.partSize + i * 7L) * s.partSize % Math.max(1, file.size() - s.partSize);
+      long t0 = System.nanoTime();
+      long[] first = {0};
+      WritableByteChannel timing = new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) {
+          if (first[0] == 0) {
+            first[0] = System.nanoTime();
+          }
+          int n = src.remaining();
+          src.position(src.limit());
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      };
+      fetcher.download(file).range(offset, Math.min(s.partSize, file.size() - offset)).toChannel(timing)
+          .get(2, TimeUnit.MINUTES);
+      ms[i] = (first[0] - t0) / 1_000_000;
+    }
+    Arrays.sort(ms);
+    r.ttfbMillis = ms[1];
+    OUT.printf(Locale.ROOT, "[%s] time to first byte of a %s range (connections ready): %d, %d, %d ms%n", spec.name,
+        size(s.partSize), ms[0], ms[1], ms[2]);
   }
 
   // ------------------------------------------------------------------ measurement helpers
@@ -507,6 +568,12 @@ public final class DownloadBenchmark {
         .forEach(e -> r.threadCpu.put(e.getKey(), e.getValue()));
   }
 
+  /** Total JIT compilation time of this JVM so far, ms; -1 if not monitored. */
+  private static long jitMillis() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   private static long[] gc() {
     long count = 0;
     long millis = 0;
@@ -637,15 +704,24 @@ public final class DownloadBenchmark {
     row(rows, results, "part size / verify", r -> size(s.partSize) + " / " + (s.verify ? "on" : "off"));
     row(rows, results, "sink", r -> s.sink.equals("discard") ? "discard" : "SHA-256");
     row(rows, results, "wall time", r -> fmt("%.2f s", r.seconds));
+    row(rows, results, "TTFB of a 1-part range", r -> fmt("%.0f ms", r.ttfbMillis) + (r.spec.rateMbps > 0
+        ? fmt(" (round trip + a part at the cap: %.0f ms)", r.spec.latencyMs + s.partSize / (r.spec.rateMbps * 1e3)) : ""));
     row(rows, results, "throughput", r -> fmt("%.1f MB/s", r.mbps()));
     row(rows, results, "throughput 10-90%", r -> fmt("%.1f MB/s", r.steadyMbps));
     row(rows, results, "client CPU", r -> fmt("%.2f s", r.cpuSeconds));
     row(rows, results, "client CPU per GiB", r -> fmt("%.2f s/GiB", r.cpuPerGib()));
     row(rows, results, "  of which Java threads", r -> fmt("%.2f s", r.javaThreadCpuSeconds));
     row(rows, results, "  GC (count / pause)", r -> r.gcCount + fmt(" / %.2f s", r.gcSeconds));
+    row(rows, results, "  JIT compiler threads", r -> fmt("%.2f s", r.jitSeconds));
+    row(rows, results, "  GC threads", r -> fmt("%.2f s", r.gcThreadSeconds));
+    row(rows, results, "client CPU/GiB without JIT", r -> fmt("%.2f s/GiB", (r.cpuSeconds - r.jitSeconds) / (r.bytes / (double) GIB)));
     row(rows, results, "launcher CPU per GiB", r -> fmt("%.2f s/GiB", r.launcherCpuSeconds / (r.bytes / (double) GIB)));
     if (floor != null) {
       row(rows, results, "client CPU / floor", r -> fmt("%.2f x", r.cpuPerGib() / floor.floorSecondsPerGib(1)));
+      int hashPasses = 1 + (s.verify ? 1 : 0) + (s.sink.equals("discard") ? 0 : 1);
+      double configFloor = floor.floorSecondsPerGib(hashPasses);
+      row(rows, results, "client CPU / config floor", r -> fmt("%.2f x", r.cpuPerGib() / configFloor)
+          + fmt(" (%.2f x without JIT)", (r.cpuSeconds - r.jitSeconds) / (r.bytes / (double) GIB) / configFloor));
     }
     row(rows, results, "link capacity", r -> r.spec.rateMbps > 0
         ? fmt("%.1f MB/s", r.capacityMbps()) + " (" + r.connectionsUsed() + " conn)" : "-");
@@ -782,16 +858,18 @@ public final class DownloadBenchmark {
         "  --jmh-warmup N --jmh-iterations N --jmh-seconds N   JMH iterations and their length (default 3, 3, 2)",
         "  --shaped true|false      run the shaped download (default true)",
         "  --loopback true|false    run the loopback download (default true)",
-        "  --shaped-size SIZE       shaped file size (default 128MiB)",
+        "  --shaped-size SIZE       shaped file size (default 1GiB: the first round trip alone is 4 % of 256 MiB)",
         "  --rate MBPS              shaped: per-connection cap, 10^6 bytes/s (default 20)",
         "  --latency MS             shaped: latency added before every answer (default 100)",
         "  --shaped-connections N   shaped: download connections (default: --connections)",
-        "  --shaped-window N        shaped: max window (default: enough for rate x latency on every connection)",
-        "  --shaped-initial-window N  shaped: parts in flight at the start (default: the max window)",
+        "  --shaped-window N        shaped: max window (default: 1.5 x rate x latency on every connection)",
+        "  --shaped-initial-window N  shaped: parts in flight at the start (default 4: a cold start)",
         "  --shaped-warmup SIZE     shaped: untimed range download first (default 8MiB)",
         "  --launcher-jar PATH      testkit launcher (default testkit/target/telefetch-testkit.jar, found from here",
         "                           or next to this jar's reactor)",
-        "  --launcher-jvm-args \"..\" JVM options for the launcher process");
+        "  --launcher-jvm-args \"..\" JVM options for the launcher process",
+        "  --profile EVENT          async-profiler during the timed downloads only: cpu, itimer, wall or alloc",
+        "  --profile-out PREFIX     where the collapsed stacks go: PREFIX-<run>-<event>.collapsed (default profile)");
 
     boolean help;
     long size = GIB;
@@ -810,7 +888,7 @@ public final class DownloadBenchmark {
     int jmhSeconds = 2;
     boolean shaped = true;
     boolean loopback = true;
-    long shapedSize = 128 * MIB;
+    long shapedSize = GIB;
     double rateMbps = 20;
     long latencyMs = 100;
     int shapedConnections = -1;
@@ -819,6 +897,8 @@ public final class DownloadBenchmark {
     long shapedWarmup = 8 * MIB;
     Path launcherJar;
     List<String> launcherJvmArgs = List.of();
+    String profile = "none";
+    String profileOut = "profile";
 
     static Settings parse(String[] args) {
       Settings s = new Settings();
@@ -865,6 +945,8 @@ public final class DownloadBenchmark {
           case "--shaped-warmup" -> s.shapedWarmup = parseSize(value);
           case "--launcher-jar" -> s.launcherJar = Paths.get(value);
           case "--launcher-jvm-args" -> s.launcherJvmArgs = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
+          case "--profile" -> s.profile = oneOf(a, value, "none", "cpu", "itimer", "wall", "alloc");
+          case "--profile-out" -> s.profileOut = value;
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }

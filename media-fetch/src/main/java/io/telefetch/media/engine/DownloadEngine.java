@@ -22,10 +22,15 @@ import java.util.function.Supplier;
  * bytes reach the {@link PartSink} strictly in order, each part once. Memory is bounded by {@code
  * maxWindow x partSize} whatever the file size.
  *
- * <p>The window adapts (AIMD): after every window's worth of parts delivered it grows by one part
- * while throughput still grows (up to {@code maxWindow}), holds when throughput plateaus, steps back
- * when latency has risen well above the best seen while throughput fell, and halves when the retry
- * policy says to slow down (flood waits). A failed part is retried as the {@link
+ * <p>The window adapts. From a cold start it doubles every round trip, the way TCP's slow start
+ * does (one more part for every part delivered), until the link is full: a round's throughput grew
+ * by less than a tenth, or parts keep coming back markedly later than the fastest one did (a queue
+ * is building: the bandwidth-delay product is reached; the window then drops to what fills the
+ * link, with a quarter to spare), or the maximum. Then (AIMD) after every
+ * window's worth of parts delivered it grows by one part while throughput still grows (up to
+ * {@code maxWindow}), holds when throughput plateaus, steps back when latency has risen well above
+ * the best seen while throughput fell, and halves when the retry policy says to slow down (flood
+ * waits, which also end the slow start). A failed part is retried as the {@link
  * RetryPolicy} decides; a part is never delivered twice or out of order. {@link #cancel()} stops
  * every request promptly and releases everything buffered.
  *
@@ -59,6 +64,18 @@ public final class DownloadEngine {
   private long eofPart = -1;
   private volatile int window;
   private int deliveredSinceGrowth;
+  /** Parts delivered per round (epoch): the window when the round began. */
+  private int roundParts;
+  /** Doubling the window per round trip (one more part per part delivered) until the link is full. */
+  private boolean slowStart = true;
+  /**
+   * Parts in a row, up to the last one delivered, that took markedly longer than the fastest part
+   * (an eighth more and 5 ms): they queued, so the link is full (HyStart's delay signal). Enough of
+   * them in a row (not one part that waited for a connection to open) end the slow start.
+   */
+  private int queued;
+  /** When the first of those {@link #queued} parts arrived (engine clock, ms). */
+  private long queuedSince;
   private boolean emitting;
   private volatile boolean finished;
   /** Set by {@link #cancel()} at once, from any thread: no part is requested or delivered after it. */
@@ -191,6 +208,7 @@ public final class DownloadEngine {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.window = options.initialWindow();
+    this.roundParts = window;
     this.maxWindow = options.maxWindow();
     this.minWindow = 1;
     this.clock = options.clock();
@@ -398,6 +416,13 @@ public final class DownloadEngine {
     slowestPartMillis = Math.max(slowestPartMillis, millis);
     double l = Math.max(1, millis);
     bestLatencyMillis = Math.min(bestLatencyMillis, l);
+    if (l > bestLatencyMillis * 1.125 + 5) {
+      if (queued++ == 0) {
+        queuedSince = clock.millis();
+      }
+    } else {
+      queued = 0;
+    }
     latencyEwma = latencyEwma == 0 ? l : latencyEwma * 0.8 + l * 0.2;
   }
 
@@ -467,7 +492,17 @@ public final class DownloadEngine {
    * fell (queueing with no gain).
    */
   private void grow() {
-    if (++deliveredSinceGrowth < window) {
+    if (slowStart && queued >= 4) {
+      // the pipe is full: keep what fills it (the rate parts arrive at now, times the latency
+      // without a queue), a quarter more for parts that arrive out of order, and at least half
+      slowStart = false;
+      double partsPerMilli = (queued - 1) / (double) Math.max(1, clock.millis() - queuedSince);
+      int fills = (int) Math.ceil(1.25 * partsPerMilli * bestLatencyMillis) + 1;
+      window = Math.max(Math.max(minWindow, window / 2), Math.min(window, fills));
+    } else if (slowStart && window < maxWindow) {
+      window++;
+    }
+    if (++deliveredSinceGrowth < roundParts) {
       return;
     }
     deliveredSinceGrowth = 0;
@@ -475,6 +510,14 @@ public final class DownloadEngine {
     double rate = (bytesDone - epochBytes) / (double) Math.max(1, now - epochStart);
     epochBytes = bytesDone;
     epochStart = now;
+    if (slowStart) {
+      if (epochRate > 0 && rate < epochRate * 1.1) {
+        slowStart = false; // a round trip's doubling no longer pays
+      }
+      epochRate = Math.max(rate, epochRate);
+      roundParts = window;
+      return;
+    }
     boolean latencyRising = latencyEwma > 4 * bestLatencyMillis && bestLatencyMillis > 5;
     if (epochRate == 0 || rate >= epochRate * 1.05) {
       if (window < maxWindow) {
@@ -484,6 +527,7 @@ public final class DownloadEngine {
       window = Math.max(minWindow, window - 1);
     }
     epochRate = Math.max(rate, epochRate * 0.9); // remember the best recent rate, slowly forgetting it
+    roundParts = window;
   }
 
   private void reportProgress() {
@@ -531,6 +575,8 @@ public final class DownloadEngine {
       owner.execute(() -> {
         window = Math.max(minWindow, window / 2);
         deliveredSinceGrowth = 0;
+        roundParts = window;
+        slowStart = false;
       });
     }
 

@@ -13,9 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * The connections of one DC for one {@link Purpose}: created lazily up to a maximum, each call
- * sent on the least busy one (a new one is opened while all are busy and the maximum is not
- * reached), closed connections dropped (the next call opens a replacement), idle ones closed by
- * {@link #closeIdle}.
+ * sent on the least busy one (the fewest calls in flight; among equals, the one that was given the
+ * fewest calls, so that file parts spread evenly instead of piling onto the first connection; a new
+ * one is opened while all are busy and the maximum is not reached), closed connections dropped
+ * (the next call opens a replacement), idle ones closed by {@link #closeIdle}.
  */
 final class ConnectionPool {
   private final String name;
@@ -27,10 +28,12 @@ final class ConnectionPool {
   private boolean closed;
 
   /** One connection, open or opening. Fields guarded by the pool. */
-  private static final class Slot {
+  static final class Slot {
     final CompletableFuture<MtprotoConnection> future;
     MtprotoConnection connection;
     int inFlight;
+    /** Calls given to this connection so far. */
+    long given;
     long lastUsedNanos = System.nanoTime();
 
     Slot(CompletableFuture<MtprotoConnection> future) {
@@ -94,27 +97,35 @@ final class ConnectionPool {
       if (closed) {
         throw new ClientClosedException();
       }
-      slot = null;
-      for (Slot s : slots) {
-        if (s.connection != null && (!s.connection.isOpen() || !usable.test(s.connection))) {
-          continue; // closing, or on a replaced key
-        }
-        if (slot == null || s.inFlight < slot.inFlight) {
-          slot = s;
-        }
-      }
+      slot = leastBusy(slots, s -> s.connection == null || (s.connection.isOpen() && usable.test(s.connection)));
       if (slot == null || (slot.inFlight > 0 && usableCount() < max)) {
         slot = new Slot(new CompletableFuture<>());
         slots.add(slot);
         fresh = true;
       }
       slot.inFlight++;
+      slot.given++;
       slot.lastUsedNanos = System.nanoTime();
     }
     if (fresh) {
       open(slot);
     }
     return slot;
+  }
+
+  /**
+   * The slot a new call goes to among those {@code eligible} (not closing, not on a replaced key):
+   * the fewest calls in flight and, among equals, the fewest calls given so far; null if none.
+   */
+  static Slot leastBusy(List<Slot> slots, Predicate<Slot> eligible) {
+    Slot best = null;
+    for (Slot s : slots) {
+      if (eligible.test(s) && (best == null || s.inFlight < best.inFlight
+          || (s.inFlight == best.inFlight && s.given < best.given))) {
+        best = s;
+      }
+    }
+    return best;
   }
 
   private void open(Slot slot) {

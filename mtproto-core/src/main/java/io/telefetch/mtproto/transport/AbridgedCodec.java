@@ -33,6 +33,22 @@ final class AbridgedCodec extends TransportCodec {
   }
 
   @Override
+  int frameSpanOf(ByteBuf in, int firstWord) {
+    int first = firstWord & 0xff;
+    if ((first & 0x80) != 0 && client) {
+      return -1; // a quick ack
+    }
+    int words = first & 0x7f;
+    int header = 1;
+    if (words == 0x7f) {
+      words = firstWord >>> 8;
+      header = 4;
+    }
+    long length = words * 4L;
+    return length <= 0 || length > maxFrameSize ? -1 : (int) (header + length);
+  }
+
+  @Override
   TransportMessage decodeFrame(ByteBuf in) throws TransportException {
     int readable = in.readableBytes();
     if (readable < 1) {

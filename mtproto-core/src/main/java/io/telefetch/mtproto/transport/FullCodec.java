@@ -36,6 +36,15 @@ final class FullCodec extends TransportCodec {
   }
 
   @Override
+  int frameSpanOf(ByteBuf in, int firstWord) {
+    if (firstWord < 0 && client) {
+      return -1; // a quick ack token
+    }
+    int length = firstWord & 0x7fffffff;
+    return length < ENVELOPE + 4 || length - ENVELOPE > maxFrameSize ? -1 : length;
+  }
+
+  @Override
   TransportMessage decodeFrame(ByteBuf in) throws TransportException {
     if (in.readableBytes() < 4) {
       return null;

@@ -50,6 +50,15 @@ final class IntermediateCodec extends TransportCodec {
   }
 
   @Override
+  int frameSpanOf(ByteBuf in, int firstWord) {
+    if (firstWord < 0 && client) {
+      return -1; // a quick ack token
+    }
+    int length = firstWord & 0x7fffffff;
+    return length <= 0 || length > maxFrameSize ? -1 : 4 + length;
+  }
+
+  @Override
   TransportMessage decodeFrame(ByteBuf in) throws TransportException {
     if (in.readableBytes() < 4) {
       return null;

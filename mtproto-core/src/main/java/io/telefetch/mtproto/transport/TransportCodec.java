@@ -214,6 +214,20 @@ public abstract class TransportCodec {
   abstract TransportMessage decodeFrame(ByteBuf in) throws TransportException;
 
   /**
+   * How many bytes the packet starting at the reader index of {@code in} occupies on the wire
+   * (length header, payload, padding or checksum), read from its header without consuming anything;
+   * -1 when the header is not complete yet, or is a quick ack, a transport error or a length that
+   * {@link #decode} will refuse (decode decides those). Lets the {@link FrameDecoder} size a large
+   * packet's buffer once instead of growing it read after read. {@code in} stays the caller's.
+   */
+  final int frameSpan(ByteBuf in) {
+    return in.readableBytes() < 4 ? -1 : frameSpanOf(in, in.getIntLE(in.readerIndex()));
+  }
+
+  /** {@link #frameSpan} given the 4 bytes at the reader index as a little-endian int. */
+  abstract int frameSpanOf(ByteBuf in, int firstWord);
+
+  /**
    * A client's interpretation of a length field with the top bit set: a quick ack when one is
    * pending, otherwise an invalid (negative) length.
    */

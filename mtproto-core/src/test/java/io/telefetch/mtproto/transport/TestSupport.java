@@ -159,10 +159,13 @@ final class TestSupport {
     final List<Object> received = new ArrayList<>();
     final List<Object> events = new ArrayList<>();
     final List<Throwable> errors = new ArrayList<>();
+    /** For each frame received: whether its content had a backing array. */
+    final List<Boolean> arrayBacked = new ArrayList<>();
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof TransportFrame frame) {
+        arrayBacked.add(frame.content().hasArray());
         try {
           received.add(new Frame(HEX.formatHex(bytes(frame.content())), frame.quickAck()));
         } finally {
@@ -198,6 +201,8 @@ final class TestSupport {
   /** An unpooled, leak-tracked allocator that remembers the largest capacity anyone asked for. */
   static final class RecordingAllocator extends AbstractByteBufAllocator {
     int largestRequest;
+    /** The largest capacity a buffer was grown to (a cumulation copied into a bigger one). */
+    int largestGrowth;
 
     RecordingAllocator() {
       super(false);
@@ -221,6 +226,7 @@ final class TestSupport {
     @Override
     public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
       record(minNewCapacity);
+      largestGrowth = Math.max(largestGrowth, minNewCapacity);
       return super.calculateNewCapacity(minNewCapacity, maxCapacity);
     }
 

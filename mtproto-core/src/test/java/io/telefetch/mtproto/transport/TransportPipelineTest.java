@@ -270,6 +270,49 @@ class TransportPipelineTest {
     assertThat(clientSeen.frames()).isEqualTo(frames(big));
   }
 
+  /**
+   * Large packets arriving in 64 KiB reads (cut off-beat, so headers straddle reads and packets
+   * share them) come out whole and array-backed, gathered without ever growing a cumulation.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("configurations")
+  void largeFramesAreGatheredOnceIntoArrayBackedBuffers(TransportKind kind, Mode mode) {
+    RecordingAllocator alloc = new RecordingAllocator();
+    EmbeddedChannel reference = client(clientConfig(kind, mode, 4), new Recorder());
+    EmbeddedChannel server = server(serverConfig(mode), new Recorder());
+    writeAll(reference, smallPackets(6));
+    feed(server, drainOutbound(reference));
+    Random r = new Random(8);
+    List<byte[]> down = List.of(encryptedPacket(r, (1 << 20) / 16), encryptedPacket(r, 3),
+        encryptedPacket(r, (300 << 10) / 16), encryptedPacket(r, (1 << 20) / 16), plainPacket(r, 8),
+        encryptedPacket(r, (1 << 20) / 16));
+    writeAll(server, down);
+    byte[] stream = drainOutbound(server);
+
+    EmbeddedChannel client = lateChannel(alloc);
+    Recorder seen = new Recorder();
+    ClientTransportConfig config = clientConfig(kind, mode, 4);
+    TransportPipeline.configureClient(client.pipeline(), config);
+    client.pipeline().addLast(seen);
+    writeAll(client, smallPackets(6)); // the same header as the reference: the server's keys match
+    drainOutbound(client);
+    int[] cuts = new int[stream.length / 65536 + 1];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = Math.min(stream.length, 777 + 65536 * i);
+    }
+    feed(client, stream, cuts);
+
+    assertThat(seen.errors).isEmpty();
+    assertThat(seen.frames()).isEqualTo(frames(down));
+    for (int i = 0; i < down.size(); i++) {
+      if (down.get(i).length >= FrameDecoder.LARGE_FRAME) {
+        assertThat(seen.arrayBacked.get(i)).as("packet %d", i).isTrue();
+      }
+    }
+    assertThat(alloc.largestGrowth).as("no cumulation grew towards a large packet")
+        .isLessThan(FrameDecoder.LARGE_FRAME);
+  }
+
   // ---------------------------------------------------------------- what goes on the wire
 
   @ParameterizedTest
@@ -382,6 +425,33 @@ class TransportPipelineTest {
     assertThat(client.isOpen()).isFalse();
     assertThat(alloc.largestRequest).isLessThan(256 << 10);
     assertThat(seen.frames()).isEmpty();
+  }
+
+  /**
+   * A header claiming an 8 MiB packet (allowed, but more than a file part) followed by 64 KiB: the
+   * buffer grows with what arrives, it is not allocated from the claim.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("configurations")
+  void aClaimAboveAFilePartIsNotAllocatedUpFront(TransportKind kind, Mode mode) {
+    RecordingAllocator alloc = new RecordingAllocator();
+    EmbeddedChannel client = lateChannel(alloc);
+    Recorder seen = new Recorder();
+    ClientTransportConfig config = clientConfig(kind, mode, 1);
+    TransportPipeline.configureClient(client.pipeline(), config);
+    client.pipeline().addLast(seen);
+    int words = (8 << 20) / 4;
+    byte[] claim = kind == TransportKind.ABRIDGED
+        ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
+        : new byte[] {0, 0, (byte) 0x80, 0}; // 8 MiB, little-endian
+    byte[] stream = concat(claim, new byte[64 << 10]);
+    if (mode != Mode.PLAIN) {
+      stream = serverSideOf(client, config).encryptor().apply(stream);
+    }
+    feed(client, stream, 3, 4, 5000);
+    assertThat(seen.errors).isEmpty();
+    assertThat(seen.frames()).isEmpty();
+    assertThat(alloc.largestRequest).isLessThan(1 << 20);
   }
 
   /** The server's view of the header {@code client} sent. */
