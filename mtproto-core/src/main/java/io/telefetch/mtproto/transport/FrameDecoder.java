@@ -33,6 +33,13 @@ public final class FrameDecoder extends ClosingDecoder {
    */
   static final int MAX_GATHERED = 2 * 1024 * 1024;
   /**
+   * A packet's buffer is sized from its header only once at least 1/{@value #MAX_AMPLIFICATION} of
+   * it has arrived (32 KiB of a 1 MiB part, usually the first socket read): a peer must send bytes
+   * to make us hold memory, never more than 32 times what it sent (plus {@link #SPILL}), and a
+   * header alone pins nothing.
+   */
+  static final int MAX_AMPLIFICATION = 32;
+  /**
    * Room kept after a large packet for the start of the next one that arrives in the same socket
    * read (Netty reads at most 64 KiB at a time by default), so that it does not grow the buffer.
    */
@@ -55,7 +62,7 @@ public final class FrameDecoder extends ClosingDecoder {
     int pending = cumulation.readableBytes();
     if (pending == 0) {
       int span = codec.frameSpan(in);
-      if (span >= LARGE_FRAME && span <= MAX_GATHERED && span > in.readableBytes()) {
+      if (worthGathering(span, in.readableBytes())) {
         return gather(alloc, span, cumulation, in);
       }
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
@@ -64,10 +71,16 @@ public final class FrameDecoder extends ClosingDecoder {
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in); // fits, or the header is incomplete
     }
     int span = codec.frameSpan(cumulation);
-    if (span >= LARGE_FRAME && span <= MAX_GATHERED && span > pending + in.readableBytes()) {
+    if (worthGathering(span, pending + in.readableBytes())) {
       return gather(alloc, span, cumulation, in);
     }
     return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+  }
+
+  /** Whether a packet of {@code span} bytes, {@code received} of them here, gets a buffer of its own now. */
+  private static boolean worthGathering(int span, int received) {
+    return span >= LARGE_FRAME && span <= MAX_GATHERED && span > received
+        && (long) received * MAX_AMPLIFICATION >= span;
   }
 
   /**

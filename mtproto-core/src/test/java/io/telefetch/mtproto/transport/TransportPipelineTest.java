@@ -454,6 +454,34 @@ class TransportPipelineTest {
     assertThat(alloc.largestRequest).isLessThan(1 << 20);
   }
 
+  /**
+   * A header claiming a 1 MiB packet (a file part's size) followed by 1 KiB: nothing is sized from
+   * the claim until 1/32 of the packet arrived, so a peer's header alone pins no memory.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("configurations")
+  void aFilePartClaimIsNotAllocatedBeforeItsBytesArrive(TransportKind kind, Mode mode) {
+    RecordingAllocator alloc = new RecordingAllocator();
+    EmbeddedChannel client = lateChannel(alloc);
+    Recorder seen = new Recorder();
+    ClientTransportConfig config = clientConfig(kind, mode, 1);
+    TransportPipeline.configureClient(client.pipeline(), config);
+    client.pipeline().addLast(seen);
+    int words = (1 << 20) / 4;
+    byte[] claim = kind == TransportKind.ABRIDGED
+        ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
+        : new byte[] {0, 0, 0x10, 0}; // 1 MiB, little-endian
+    byte[] stream = concat(claim, new byte[1024]);
+    if (mode != Mode.PLAIN) {
+      stream = serverSideOf(client, config).encryptor().apply(stream);
+    }
+    feed(client, stream, 4, 516);
+    assertThat(seen.errors).isEmpty();
+    assertThat(seen.frames()).isEmpty();
+    assertThat(alloc.largestRequest).isLessThan(FrameDecoder.LARGE_FRAME);
+    client.finishAndReleaseAll();
+  }
+
   /** The server's view of the header {@code client} sent. */
   private static Obfuscation.ServerHandshake serverSideOf(
       EmbeddedChannel client, ClientTransportConfig config) {
