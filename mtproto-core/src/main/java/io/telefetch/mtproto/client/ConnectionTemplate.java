@@ -1,5 +1,6 @@
 package io.telefetch.mtproto.client;
 
+import io.telefetch.mtproto.connection.ConnectionOptions;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,11 @@ public final class ConnectionTemplate {
   /** On file-transfer connections, {@code bytes} fields at least this long are zero-copy slices. */
   public int zeroCopyThreshold() {
     return zeroCopyThreshold;
+  }
+
+  /** The timeouts as each connection takes them. */
+  ConnectionOptions.Timeouts timeouts() {
+    return new ConnectionOptions.Timeouts(callTimeout, connectTimeout, pingInterval);
   }
 
   /** Whether connections go through an MTProxy. */

@@ -24,11 +24,16 @@ final class Connector {
   private final ClientOptions options;
   private final EventLoopGroup group;
   private final UpdateDispatcher updates;
+  /** What every connection of the client shares, built once. */
+  private final ConnectionOptions.Runtime runtime;
+  private final ConnectionOptions.Timeouts timeouts;
 
   Connector(ClientOptions options, EventLoopGroup group, UpdateDispatcher updates) {
     this.options = options;
     this.group = group;
     this.updates = updates;
+    this.runtime = new ConnectionOptions.Runtime(group, options.callbackExecutor, options.clock, options.random);
+    this.timeouts = options.connection.timeouts();
   }
 
   /**
@@ -44,13 +49,8 @@ final class Connector {
         .transport(transport(wireDc))
         .dcId(wireDc)
         .rsaKeys(rsaKeys)
-        .clock(options.clock)
-        .random(options.random)
-        .eventLoopGroup(group)
-        .callbackExecutor(options.callbackExecutor)
-        .callTimeout(t.callTimeout())
-        .connectTimeout(t.connectTimeout())
-        .pingInterval(t.pingInterval())
+        .runtime(runtime)
+        .timeouts(timeouts)
         .zeroCopyThreshold(purpose == Purpose.DOWNLOAD ? t.zeroCopyThreshold() : Integer.MAX_VALUE)
         .updateListener(u -> updates.dispatch(dcId, cdn, u))
         .firstCallWrapper(cdn ? this::wrapCdn : this::wrap);

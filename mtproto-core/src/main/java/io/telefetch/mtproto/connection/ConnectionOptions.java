@@ -22,6 +22,71 @@ import java.util.function.UnaryOperator;
  * Immutable options of one {@link MtprotoConnection}; build with {@link #builder(SocketAddress)}.
  */
 public final class ConnectionOptions {
+  /**
+   * Where result futures complete, the event loop group, the clock and the randomness: what every
+   * connection of one client shares.
+   *
+   * @param group the event loop group; never shut down by a connection
+   * @param callbacks where result futures are completed, so callbacks never run on the I/O thread
+   * @param clock the clock of msg_ids, pings and timeouts
+   * @param random nonces, session ids and padding
+   */
+  public record Runtime(EventLoopGroup group, Executor callbacks, Clock clock, SecureRandom random) {
+    public Runtime {
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(callbacks, "callbacks");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(random, "random");
+    }
+  }
+
+  /**
+   * The timeouts of one connection.
+   *
+   * @param call how long a call waits for its answer
+   * @param connect TCP, proxy and key exchange together
+   * @param ping the keep-alive interval (see {@link Builder#pingInterval}); zero disables pings
+   */
+  public record Timeouts(Duration call, Duration connect, Duration ping) {
+    /** 30 s calls, 10 s connects, 60 s pings. */
+    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    public Timeouts {
+      Objects.requireNonNull(call, "call");
+      Objects.requireNonNull(connect, "connect");
+      Objects.requireNonNull(ping, "ping");
+    }
+  }
+
+  /**
+   * What one connection may hold for a peer: resends of one message, the send queue, the updates
+   * queue (see the {@link Builder} setters of the same names).
+   */
+  public record Limits(int maxResends, int maxQueuedRequests, long maxQueuedBytes, int maxQueuedUpdates,
+      long maxQueuedUpdateBytes) {
+    /** The defaults: 5 resends, 4,096 calls or 32 MiB queued, 1,024 updates or 32 MiB waiting. */
+    public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_RESENDS, DEFAULT_MAX_QUEUED_REQUESTS,
+        DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_UPDATES, DEFAULT_MAX_QUEUED_UPDATE_BYTES);
+
+    public Limits {
+      if (maxResends < 0) {
+        throw new IllegalArgumentException("maxResends < 0");
+      }
+      if (maxQueuedRequests < 1) {
+        throw new IllegalArgumentException("maxQueuedRequests < 1");
+      }
+      if (maxQueuedBytes < 1) {
+        throw new IllegalArgumentException("maxQueuedBytes < 1");
+      }
+      if (maxQueuedUpdates < 2) {
+        throw new IllegalArgumentException("maxQueuedUpdates < 2");
+      }
+      if (maxQueuedUpdateBytes < 1) {
+        throw new IllegalArgumentException("maxQueuedUpdateBytes < 1");
+      }
+    }
+  }
+
   final SocketAddress address;
   final ClientTransportConfig transport;
   final int dcId;
@@ -29,25 +94,16 @@ public final class ConnectionOptions {
   final long serverSalt;
   final long timeOffsetMillis;
   final RsaKeys rsaKeys;
-  final Clock clock;
-  final SecureRandom random;
-  final EventLoopGroup eventLoopGroup;
-  final Executor callbackExecutor;
-  final Duration callTimeout;
-  final Duration connectTimeout;
-  final Duration pingInterval;
+  final Runtime runtime;
+  final Timeouts timeouts;
+  final Limits limits;
   final int zeroCopyThreshold;
   final int gzipThreshold;
   final Consumer<TlObject> updateListener;
   final UnaryOperator<TlMethod<?>> firstCallWrapper;
   final UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer;
-  final int maxResends;
-  final int maxQueuedRequests;
-  final long maxQueuedBytes;
-  final int maxQueuedUpdates;
-  final long maxQueuedUpdateBytes;
 
-  private ConnectionOptions(Builder b) {
+  private ConnectionOptions(Builder b, Runtime runtime) {
     this.address = b.address;
     this.transport = b.transport;
     this.dcId = b.dcId;
@@ -55,23 +111,14 @@ public final class ConnectionOptions {
     this.serverSalt = b.serverSalt;
     this.timeOffsetMillis = b.timeOffsetMillis;
     this.rsaKeys = b.rsaKeys;
-    this.clock = b.clock;
-    this.random = b.random;
-    this.eventLoopGroup = b.eventLoopGroup;
-    this.callbackExecutor = b.callbackExecutor;
-    this.callTimeout = b.callTimeout;
-    this.connectTimeout = b.connectTimeout;
-    this.pingInterval = b.pingInterval;
+    this.runtime = runtime;
+    this.timeouts = b.timeouts;
+    this.limits = b.limits;
     this.zeroCopyThreshold = b.zeroCopyThreshold;
     this.gzipThreshold = b.gzipThreshold;
     this.updateListener = b.updateListener;
     this.firstCallWrapper = b.firstCallWrapper;
     this.pipelineCustomizer = b.pipelineCustomizer;
-    this.maxResends = b.maxResends;
-    this.maxQueuedRequests = b.maxQueuedRequests;
-    this.maxQueuedBytes = b.maxQueuedBytes;
-    this.maxQueuedUpdates = b.maxQueuedUpdates;
-    this.maxQueuedUpdateBytes = b.maxQueuedUpdateBytes;
   }
 
   public static Builder builder(SocketAddress address) {
@@ -82,6 +129,7 @@ public final class ConnectionOptions {
     return new Builder(InetSocketAddress.createUnresolved(host, port));
   }
 
+  /** A builder holding these options (for the same or, through {@link Builder#address}, another address). */
   public Builder newBuilder() {
     Builder b = new Builder(address);
     b.transport = transport;
@@ -90,23 +138,14 @@ public final class ConnectionOptions {
     b.serverSalt = serverSalt;
     b.timeOffsetMillis = timeOffsetMillis;
     b.rsaKeys = rsaKeys;
-    b.clock = clock;
-    b.random = random;
-    b.eventLoopGroup = eventLoopGroup;
-    b.callbackExecutor = callbackExecutor;
-    b.callTimeout = callTimeout;
-    b.connectTimeout = connectTimeout;
-    b.pingInterval = pingInterval;
+    b.runtime(runtime);
+    b.timeouts = timeouts;
+    b.limits = limits;
     b.zeroCopyThreshold = zeroCopyThreshold;
     b.gzipThreshold = gzipThreshold;
     b.updateListener = updateListener;
     b.firstCallWrapper = firstCallWrapper;
     b.pipelineCustomizer = pipelineCustomizer;
-    b.maxResends = maxResends;
-    b.maxQueuedRequests = maxQueuedRequests;
-    b.maxQueuedBytes = maxQueuedBytes;
-    b.maxQueuedUpdates = maxQueuedUpdates;
-    b.maxQueuedUpdateBytes = maxQueuedUpdateBytes;
     return b;
   }
 
@@ -123,12 +162,24 @@ public final class ConnectionOptions {
   }
 
   public Duration callTimeout() {
-    return callTimeout;
+    return timeouts.call();
+  }
+
+  public Runtime runtime() {
+    return runtime;
+  }
+
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  public Limits limits() {
+    return limits;
   }
 
   /** How many times one message may be resent before its call fails (see {@link Builder#maxResends}). */
   public int maxResends() {
-    return maxResends;
+    return limits.maxResends();
   }
 
   /** Default of {@link Builder#maxResends(int)}. */
@@ -144,7 +195,7 @@ public final class ConnectionOptions {
 
   /** Builds {@link ConnectionOptions}. */
   public static final class Builder {
-    private final SocketAddress address;
+    private SocketAddress address;
     private ClientTransportConfig transport = ClientTransportConfig.of(TransportKind.INTERMEDIATE);
     private int dcId = 2;
     private AuthKey authKey;
@@ -155,22 +206,43 @@ public final class ConnectionOptions {
     private SecureRandom random = new SecureRandom();
     private EventLoopGroup eventLoopGroup;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
-    private Duration callTimeout = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration pingInterval = Duration.ofSeconds(60);
+    private Timeouts timeouts = Timeouts.DEFAULTS;
+    private Limits limits = Limits.DEFAULTS;
     private int zeroCopyThreshold = 64 << 10;
     private int gzipThreshold = 2048;
     private Consumer<TlObject> updateListener = u -> {};
     private UnaryOperator<TlMethod<?>> firstCallWrapper = UnaryOperator.identity();
     private UnaryOperator<io.netty.channel.ChannelPipeline> pipelineCustomizer = UnaryOperator.identity();
-    private int maxResends = DEFAULT_MAX_RESENDS;
-    private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
-    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
-    private int maxQueuedUpdates = DEFAULT_MAX_QUEUED_UPDATES;
-    private long maxQueuedUpdateBytes = DEFAULT_MAX_QUEUED_UPDATE_BYTES;
 
     private Builder(SocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /** Another address (the rest kept): one template, many connections. */
+    public Builder address(SocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The event loop group, callback executor, clock and randomness at once. */
+    public Builder runtime(Runtime runtime) {
+      this.eventLoopGroup = runtime.group();
+      this.callbackExecutor = runtime.callbacks();
+      this.clock = runtime.clock();
+      this.random = runtime.random();
+      return this;
+    }
+
+    /** The call, connect and ping timeouts at once. */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      return this;
+    }
+
+    /** The resend and queue limits at once. */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
     }
 
     /** The transport; default plain intermediate. */
@@ -226,12 +298,12 @@ public final class ConnectionOptions {
     }
 
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = Objects.requireNonNull(timeout);
+      this.timeouts = new Timeouts(timeout, timeouts.connect(), timeouts.ping());
       return this;
     }
 
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout);
+      this.timeouts = new Timeouts(timeouts.call(), timeout, timeouts.ping());
       return this;
     }
 
@@ -242,7 +314,7 @@ public final class ConnectionOptions {
      * connection on this side. The same tick rotates server salts. Zero disables it.
      */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = Objects.requireNonNull(interval);
+      this.timeouts = new Timeouts(timeouts.call(), timeouts.connect(), interval);
       return this;
     }
 
@@ -291,10 +363,8 @@ public final class ConnectionOptions {
      * is sent at most {@code maxResends + 1} times. Default {@value ConnectionOptions#DEFAULT_MAX_RESENDS}.
      */
     public Builder maxResends(int resends) {
-      if (resends < 0) {
-        throw new IllegalArgumentException("maxResends < 0");
-      }
-      this.maxResends = resends;
+      this.limits = new Limits(resends, limits.maxQueuedRequests(), limits.maxQueuedBytes(), limits.maxQueuedUpdates(),
+          limits.maxQueuedUpdateBytes());
       return this;
     }
 
@@ -305,10 +375,8 @@ public final class ConnectionOptions {
      * ConnectionOptions#DEFAULT_MAX_QUEUED_REQUESTS}.
      */
     public Builder maxQueuedRequests(int requests) {
-      if (requests < 1) {
-        throw new IllegalArgumentException("maxQueuedRequests < 1");
-      }
-      this.maxQueuedRequests = requests;
+      this.limits = new Limits(limits.maxResends(), requests, limits.maxQueuedBytes(), limits.maxQueuedUpdates(),
+          limits.maxQueuedUpdateBytes());
       return this;
     }
 
@@ -318,10 +386,8 @@ public final class ConnectionOptions {
      * (a single call larger than this is still accepted when nothing else is queued). Default 32 MiB.
      */
     public Builder maxQueuedBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxQueuedBytes < 1");
-      }
-      this.maxQueuedBytes = bytes;
+      this.limits = new Limits(limits.maxResends(), limits.maxQueuedRequests(), bytes, limits.maxQueuedUpdates(),
+          limits.maxQueuedUpdateBytes());
       return this;
     }
 
@@ -332,10 +398,8 @@ public final class ConnectionOptions {
      * Telegram itself does. Default {@value ConnectionOptions#DEFAULT_MAX_QUEUED_UPDATES}.
      */
     public Builder maxQueuedUpdates(int updates) {
-      if (updates < 2) {
-        throw new IllegalArgumentException("maxQueuedUpdates < 2");
-      }
-      this.maxQueuedUpdates = updates;
+      this.limits = new Limits(limits.maxResends(), limits.maxQueuedRequests(), limits.maxQueuedBytes(), updates,
+          limits.maxQueuedUpdateBytes());
       return this;
     }
 
@@ -344,10 +408,8 @@ public final class ConnectionOptions {
      * {@link #maxQueuedUpdates(int)}. Default 32 MiB.
      */
     public Builder maxQueuedUpdateBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxQueuedUpdateBytes < 1");
-      }
-      this.maxQueuedUpdateBytes = bytes;
+      this.limits = new Limits(limits.maxResends(), limits.maxQueuedRequests(), limits.maxQueuedBytes(),
+          limits.maxQueuedUpdates(), bytes);
       return this;
     }
 
@@ -355,7 +417,7 @@ public final class ConnectionOptions {
       if (eventLoopGroup == null) {
         throw new IllegalStateException("eventLoopGroup is required");
       }
-      return new ConnectionOptions(this);
+      return new ConnectionOptions(this, new Runtime(eventLoopGroup, callbackExecutor, clock, random));
     }
   }
 }

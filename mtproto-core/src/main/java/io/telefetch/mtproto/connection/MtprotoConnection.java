@@ -128,18 +128,18 @@ public final class MtprotoConnection implements AutoCloseable {
     this.name = "mtproto-" + IDS.incrementAndGet() + "-dc" + options.dcId;
     this.session = new ClientSession(ClientSession.Options.builder()
         .name(name)
-        .clock(options.clock)
-        .random(options.random)
+        .clock(options.runtime.clock())
+        .random(options.runtime.random())
         .serverSalt(options.serverSalt)
         .timeOffsetMillis(options.timeOffsetMillis)
-        .pingInterval(options.pingInterval)
+        .pingInterval(options.timeouts.ping())
         .zeroCopyThreshold(options.zeroCopyThreshold)
-        .maxResends(options.maxResends)
-        .maxQueued(options.maxQueuedRequests, options.maxQueuedBytes)
+        .maxResends(options.limits.maxResends())
+        .maxQueued(options.limits.maxQueuedRequests(), options.limits.maxQueuedBytes())
         .firstCallWrapper(options.firstCallWrapper)
         .build());
-    this.updates = new UpdateQueue(name, options.maxQueuedUpdates, options.maxQueuedUpdateBytes,
-        options.callbackExecutor, options.updateListener);
+    this.updates = new UpdateQueue(name, options.limits.maxQueuedUpdates(), options.limits.maxQueuedUpdateBytes(),
+        options.runtime.callbacks(), options.updateListener);
   }
 
   /**
@@ -156,10 +156,10 @@ public final class MtprotoConnection implements AutoCloseable {
     CompletableFuture<MtprotoConnection> result = new CompletableFuture<>();
     MtprotoConnection[] holder = new MtprotoConnection[1];
     Bootstrap b = new Bootstrap()
-        .group(options.eventLoopGroup)
+        .group(options.runtime.group())
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout.toMillis()))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.timeouts.connect().toMillis()))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -192,11 +192,11 @@ public final class MtprotoConnection implements AutoCloseable {
     cf.addListener(f -> {
       if (!f.isSuccess()) {
         cf.channel().close();
-        deliver(options.callbackExecutor,
+        deliver(options.runtime.callbacks(),
             () -> result.completeExceptionally(new ConnectionClosedException("cannot connect to " + options.address, f.cause())));
         return;
       }
-      holder[0].ready.whenComplete((conn, e) -> deliver(options.callbackExecutor, () -> {
+      holder[0].ready.whenComplete((conn, e) -> deliver(options.runtime.callbacks(), () -> {
         if (e != null) {
           result.completeExceptionally(e);
         } else if (!result.complete(conn)) {
@@ -244,7 +244,7 @@ public final class MtprotoConnection implements AutoCloseable {
 
   /** Sends {@code method} with the default timeout. */
   public <R> CompletableFuture<R> invoke(TlMethod<R> method) {
-    return invoke(method, options.callTimeout);
+    return invoke(method, options.timeouts.call());
   }
 
   /**
@@ -271,8 +271,8 @@ public final class MtprotoConnection implements AutoCloseable {
       return result;
     }
     if (!session.budget().tryReserve(body.length)) {
-      result.completeExceptionally(new SendQueueFullException(name + ": " + options.maxQueuedRequests
-          + " calls or " + options.maxQueuedBytes + " bytes already wait to be sent"));
+      result.completeExceptionally(new SendQueueFullException(name + ": " + options.limits.maxQueuedRequests()
+          + " calls or " + options.limits.maxQueuedBytes() + " bytes already wait to be sent"));
       return result;
     }
     ClientSession.Call call = new ClientSession.Call(method, body, timeout, result, true);
@@ -293,7 +293,7 @@ public final class MtprotoConnection implements AutoCloseable {
     if (closing || closeCause != null || !channel.isActive()) {
       run(session.cancel(call, now())); // forgets it and gives its reservation back
       ConnectionClosedException e = new ConnectionClosedException(name + " is closed", closeCause, false);
-      deliver(options.callbackExecutor, () -> ((CompletableFuture<?>) call.attachment()).completeExceptionally(e));
+      deliver(options.runtime.callbacks(), () -> ((CompletableFuture<?>) call.attachment()).completeExceptionally(e));
       return;
     }
     run(session.submit(call, now()));
@@ -366,14 +366,14 @@ public final class MtprotoConnection implements AutoCloseable {
         @SuppressWarnings("unchecked")
         CompletableFuture<Object> future = (CompletableFuture<Object>) c.call().attachment();
         Object value = c.value();
-        deliver(options.callbackExecutor, () -> {
+        deliver(options.runtime.callbacks(), () -> {
           if (!future.complete(value)) {
             ClientSession.releaseResult(value); // cancelled meanwhile
           }
         });
       } else if (a instanceof ClientSession.Fail f) {
         CompletableFuture<?> future = (CompletableFuture<?>) f.call().attachment();
-        deliver(options.callbackExecutor, () -> future.completeExceptionally(f.error()));
+        deliver(options.runtime.callbacks(), () -> future.completeExceptionally(f.error()));
       } else if (a instanceof ClientSession.Update u) {
         updates.offer(u.update(), u.size());
       } else if (a instanceof ClientSession.Close c) {
@@ -415,7 +415,7 @@ public final class MtprotoConnection implements AutoCloseable {
     ByteBuf data = Unpooled.wrappedBuffer(s.body());
     try {
       ByteBuf packet = Envelope.encrypt(channel.alloc(), authKey, Direction.CLIENT_TO_SERVER, s.salt(),
-          session.sessionId(), s.msgId(), s.seqNo(), data, options.random);
+          session.sessionId(), s.msgId(), s.seqNo(), data, options.runtime.random());
       channel.write(TransportFrame.of(packet), channel.voidPromise());
     } finally {
       data.release();
@@ -508,7 +508,7 @@ public final class MtprotoConnection implements AutoCloseable {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       super.channelActive(ctx);
       if (authKey == null) {
-        long millis = options.connectTimeout.toMillis();
+        long millis = options.timeouts.connect().toMillis();
         handshakeTimer = loop.schedule(
             () -> closeWith(new TimeoutException("no auth key within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
         startExchange();
@@ -625,8 +625,8 @@ public final class MtprotoConnection implements AutoCloseable {
 
   private void startExchange() {
     exchange = new ClientKeyExchange(ClientKeyExchange.Options.builder(options.rsaKeys, options.dcId)
-        .random(options.random)
-        .clock(options.clock)
+        .random(options.runtime.random())
+        .clock(options.runtime.clock())
         .build());
     sendPlain(exchange.firstRequest());
   }
