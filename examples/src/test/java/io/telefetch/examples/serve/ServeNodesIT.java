@@ -139,22 +139,11 @@ class ServeNodesIT {
   }
 
   static JsonNode account(JsonNode root, String name) {
-    for (JsonNode a : root.get("accounts")) {
-      if (a.get("name").asText().equals(name)) {
-        return a;
-      }
-    }
-    throw new AssertionError("no account " + name + " in " + root);
+    return AccountsJson.account(root, name);
   }
 
   JsonNode await(Node node, Predicate<JsonNode> ready) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonNode last = accounts(node);
-    while (!ready.test(last) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      last = accounts(node);
-    }
-    return last;
+    return AccountsJson.await(() -> accounts(node), ready);
   }
 
   static boolean heldBy(JsonNode root, String node, String... names) {

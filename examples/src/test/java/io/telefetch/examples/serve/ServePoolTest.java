@@ -141,25 +141,15 @@ class ServePoolTest {
     }
   }
 
-  JsonNode account(JsonNode root, String name) {
-    for (JsonNode a : root.get("accounts")) {
-      if (a.get("name").asText().equals(name)) {
-        return a;
-      }
-    }
-    throw new AssertionError("no account " + name + " in " + root);
+  static JsonNode account(JsonNode root, String name) {
+    return AccountsJson.account(root, name);
   }
 
   /** Polls {@code /v1/accounts} until {@code ready} holds (or 60 s), returns the last answer. */
   JsonNode awaitAccounts(Running node, Predicate<JsonNode> ready) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonNode last = accounts(node);
-    while (!ready.test(last) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      last = accounts(node);
-    }
-    return last;
+    return AccountsJson.await(() -> accounts(node), ready);
   }
+
 
   static String sha256(InputStream in) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");

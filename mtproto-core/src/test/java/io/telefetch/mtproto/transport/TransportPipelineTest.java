@@ -434,24 +434,7 @@ class TransportPipelineTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("configurations")
   void aClaimAboveAFilePartIsNotAllocatedUpFront(TransportKind kind, Mode mode) {
-    RecordingAllocator alloc = new RecordingAllocator();
-    EmbeddedChannel client = lateChannel(alloc);
-    Recorder seen = new Recorder();
-    ClientTransportConfig config = clientConfig(kind, mode, 1);
-    TransportPipeline.configureClient(client.pipeline(), config);
-    client.pipeline().addLast(seen);
-    int words = (8 << 20) / 4;
-    byte[] claim = kind == TransportKind.ABRIDGED
-        ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
-        : new byte[] {0, 0, (byte) 0x80, 0}; // 8 MiB, little-endian
-    byte[] stream = concat(claim, new byte[64 << 10]);
-    if (mode != Mode.PLAIN) {
-      stream = serverSideOf(client, config).encryptor().apply(stream);
-    }
-    feed(client, stream, 3, 4, 5000);
-    assertThat(seen.errors).isEmpty();
-    assertThat(seen.frames()).isEmpty();
-    assertThat(alloc.largestRequest).isLessThan(1 << 20);
+    assertThat(largestAllocationFor(kind, mode, 8 << 20, 64 << 10, 3, 4, 5000)).isLessThan(1 << 20);
   }
 
   /**
@@ -461,25 +444,33 @@ class TransportPipelineTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("configurations")
   void aFilePartClaimIsNotAllocatedBeforeItsBytesArrive(TransportKind kind, Mode mode) {
+    assertThat(largestAllocationFor(kind, mode, 1 << 20, 1024, 4, 516)).isLessThan(FrameDecoder.LARGE_FRAME);
+  }
+
+  /**
+   * Feeds a client pipeline a header claiming a {@code claimed}-byte packet and {@code body} bytes of
+   * it, cut at {@code cuts}; nothing may be decoded or fail. Returns the largest allocation asked for.
+   */
+  private int largestAllocationFor(TransportKind kind, Mode mode, int claimed, int body, int... cuts) {
     RecordingAllocator alloc = new RecordingAllocator();
     EmbeddedChannel client = lateChannel(alloc);
     Recorder seen = new Recorder();
     ClientTransportConfig config = clientConfig(kind, mode, 1);
     TransportPipeline.configureClient(client.pipeline(), config);
     client.pipeline().addLast(seen);
-    int words = (1 << 20) / 4;
+    int words = claimed / 4;
     byte[] claim = kind == TransportKind.ABRIDGED
         ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
-        : new byte[] {0, 0, 0x10, 0}; // 1 MiB, little-endian
-    byte[] stream = concat(claim, new byte[1024]);
+        : new byte[] {(byte) claimed, (byte) (claimed >>> 8), (byte) (claimed >>> 16), (byte) (claimed >>> 24)};
+    byte[] stream = concat(claim, new byte[body]);
     if (mode != Mode.PLAIN) {
       stream = serverSideOf(client, config).encryptor().apply(stream);
     }
-    feed(client, stream, 4, 516);
+    feed(client, stream, cuts);
     assertThat(seen.errors).isEmpty();
     assertThat(seen.frames()).isEmpty();
-    assertThat(alloc.largestRequest).isLessThan(FrameDecoder.LARGE_FRAME);
     client.finishAndReleaseAll();
+    return alloc.largestRequest;
   }
 
   /** The server's view of the header {@code client} sent. */
