@@ -5,7 +5,6 @@ import io.telefetch.mtproto.crypto.CryptoProviderException;
 import io.telefetch.mtproto.rpc.EventListener;
 import io.telefetch.tl.TlBytes;
 import io.telefetch.tl.api.FileHash;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
@@ -103,14 +102,11 @@ final class VerifyingSource implements FileSource {
         throw new CompletionException(FileSource.unwrap(e));
       }
       MessageDigest sha = sha256();
-      ByteBuffer view = data.asReadOnlyByteBuffer();
       for (FileHash h : windows) {
         int from = (int) (h.offset() - offset);
         int to = (int) Math.min(data.length(), h.offset() + h.limit() - offset);
-        ByteBuffer window = view.duplicate();
-        window.position(from).limit(to);
         sha.reset();
-        sha.update(window);
+        data.updateDigest(sha, from, to - from);
         if (!ConstantTime.equals(sha.digest(), h.hash().toByteArray())) {
           data.release();
           events.hashMismatch(h.offset(), h.limit());

@@ -27,6 +27,7 @@ import io.telefetch.mtproto.session.Envelope;
 import io.telefetch.mtproto.session.MessageRejectedException;
 import io.telefetch.mtproto.session.UpdateQueue;
 import io.telefetch.mtproto.session.Wire;
+import io.telefetch.mtproto.transport.FrameAllocator;
 import io.telefetch.mtproto.transport.QuickAck;
 import io.telefetch.mtproto.transport.TransportFrame;
 import io.telefetch.mtproto.transport.TransportPipeline;
@@ -159,6 +160,7 @@ public final class MtprotoConnection implements AutoCloseable {
         .group(options.runtime.group())
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.ALLOCATOR, FrameAllocator.shared())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.timeouts.connect().toMillis()))
         .handler(new ChannelInitializer<Channel>() {
           @Override

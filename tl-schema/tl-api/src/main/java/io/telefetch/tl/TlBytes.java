@@ -3,7 +3,9 @@ package io.telefetch.tl;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.HexFormat;
 
 /**
@@ -59,6 +61,19 @@ public abstract sealed class TlBytes permits TlBytes.Heap, TlBytes.Slice {
 
   /** A read-only view of the content (no copy). Valid until {@link #release()}. */
   public abstract ByteBuffer asReadOnlyByteBuffer();
+
+  /**
+   * Feeds bytes {@code [index, index + length)} to {@code digest}, straight from the backing array
+   * when there is one (a read-only view would make the digest copy them out first).
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside the content
+   */
+  public final void updateDigest(MessageDigest digest, int index, int length) {
+    Objects.checkFromIndexSize(index, length, length());
+    digestRange(digest, index, length);
+  }
+
+  abstract void digestRange(MessageDigest digest, int index, int length);
 
   /**
    * Releases the source buffer of a zero-copy slice; a no-op for heap-backed values. Call once,
@@ -154,6 +169,11 @@ public abstract sealed class TlBytes permits TlBytes.Heap, TlBytes.Slice {
       out.writeBytes(bytes);
     }
 
+    @Override
+    void digestRange(MessageDigest digest, int index, int length) {
+      digest.update(bytes, index, length);
+    }
+
     byte[] array() {
       return bytes;
     }
@@ -198,6 +218,16 @@ public abstract sealed class TlBytes permits TlBytes.Heap, TlBytes.Slice {
     @Override
     public ByteBuffer asReadOnlyByteBuffer() {
       return buf.nioBuffer().asReadOnlyBuffer();
+    }
+
+    @Override
+    void digestRange(MessageDigest digest, int index, int length) {
+      int at = buf.readerIndex() + index;
+      if (buf.hasArray()) {
+        digest.update(buf.array(), buf.arrayOffset() + at, length);
+      } else {
+        digest.update(buf.nioBuffer(at, length));
+      }
     }
 
     @Override
