@@ -115,6 +115,7 @@ public final class DownloadBenchmark {
     OUT.printf(Locale.ROOT, "  JVM %s (%s), %d CPUs, max heap %d MiB, load average %s%n",
         System.getProperty("java.vm.version"), System.getProperty("java.vm.name"),
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / MIB, loadAverage());
+    OUT.printf(Locale.ROOT, "  JVM options %s%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     OUT.printf(Locale.ROOT, "  launcher %s%n", s.launcherJar);
 
     List<Result> results = new ArrayList<>();
