@@ -74,6 +74,8 @@ public final class KeyExchangeBenchmark {
     Path launcherJar = null;
     List<String> launcherJvmArgs = List.of();
     String profile = "none";
+    int coldClients = 3;
+    List<String> childJvmArgs = List.of();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -83,9 +85,15 @@ public final class KeyExchangeBenchmark {
         case "--launcher-jar" -> launcherJar = Paths.get(value);
         case "--launcher-jvm-args" -> launcherJvmArgs = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
         case "--profile" -> profile = value;
+        case "--cold-clients" -> coldClients = Integer.parseInt(value);
+        case "--cold-jvm-args" -> childJvmArgs = value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
+        case "--child" -> {
+          child(value, Arrays.copyOfRange(args, i + 2, args.length));
+          return;
+        }
         case "--help", "-h" -> {
           OUT.println("KeyExchangeBenchmark [--keys 20] [--first connection|steps] [--launcher-jar PATH]"
-              + " [--launcher-jvm-args \"..\"] [--profile cpu|wall|alloc]");
+              + " [--launcher-jvm-args \"..\"] [--profile cpu|wall|alloc] [--cold-clients 3] [--cold-jvm-args \"..\"]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + a);
@@ -156,10 +164,98 @@ public final class KeyExchangeBenchmark {
         OUT.printf(Locale.ROOT, "%nstepped path, %d keys: median %.1f ms, p90 %.1f ms, min %.1f ms; launcher process CPU"
             + " %.1f ms per key%n", keys, percentile(totals, 50), percentile(totals, 90), min(totals), serverCpu);
         printSteps(stepped, "  by step (ms):", true);
+
+        // ---- cold clients (fresh JVMs) against the now warm server
+        if (coldClients > 0) {
+          coldClients(coldClients, childJvmArgs, address, dc.id(), config.rsa().publicKeyPem());
+        }
       } finally {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       }
     }
+  }
+
+  // ------------------------------------------------------------------ cold clients
+
+  /**
+   * Runs {@code n} child JVMs, each making its first key (the stepped path, then one through the
+   * connection path) against the warm launcher, and prints what each took.
+   */
+  private static void coldClients(int n, List<String> jvmArgs, InetSocketAddress address, int dcId, String pem) throws Exception {
+    Path pemFile = Files.createTempFile("telefetch-keyx", ".pem");
+    try {
+      Files.writeString(pemFile, pem);
+      List<StepTimes> colds = new ArrayList<>();
+      double[] connection = new double[n];
+      double[] jvm = new double[n];
+      for (int i = 0; i < n; i++) {
+        for (String path : List.of("steps", "connection")) {
+          List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+          command.addAll(jvmArgs);
+          command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dkeyx.profile=" + System.getProperty("keyx.profile", "none"),
+              KeyExchangeBenchmark.class.getName(), "--child", path,
+              address.getHostString() + ":" + address.getPort(), String.valueOf(dcId), pemFile.toString()));
+          long t0 = System.nanoTime();
+          Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+          String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          if (p.waitFor() != 0) {
+            throw new IOException("the cold client failed:\n" + output);
+          }
+          double wall = (System.nanoTime() - t0) / 1e6;
+          Map<String, Double> values = new LinkedHashMap<>();
+          for (String line : output.split("\n")) {
+            if (line.startsWith("COLD ")) {
+              for (String kv : line.substring(5).split(";")) {
+                int eq = kv.indexOf('=');
+                values.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
+              }
+            }
+          }
+          if (path.equals("steps")) {
+            double cpu = values.remove("client thread CPU");
+            colds.add(new StepTimes(values, cpu));
+          } else {
+            connection[i] = values.get("total");
+            jvm[i] = wall;
+          }
+        }
+      }
+      OUT.printf(Locale.ROOT, "%ncold clients (%d fresh JVMs each way) against the warm launcher:%n", n);
+      OUT.printf(Locale.ROOT, "  connection path, first key: median %.1f ms, min %.1f ms, max %.1f ms"
+          + " (whole child JVM: median %.0f ms)%n", percentile(connection, 50), min(connection), max(connection),
+          percentile(jvm, 50));
+      double[] totals = colds.stream().mapToDouble(StepTimes::total).toArray();
+      OUT.printf(Locale.ROOT, "  stepped path, first key: median %.1f ms, min %.1f ms, max %.1f ms%n",
+          percentile(totals, 50), min(totals), max(totals));
+      printSteps(colds, "  by step (ms):", true);
+    } finally {
+      Files.deleteIfExists(pemFile);
+    }
+  }
+
+  /** A cold client: one key by {@code path}, printed as a {@code COLD name=ms;...} line. */
+  private static void child(String path, String[] args) throws Exception {
+    String[] hostPort = args[0].split(":");
+    InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+    int dcId = Integer.parseInt(args[1]);
+    RsaKeys rsa = RsaKeys.of(List.of(RsaPublicKey.parsePem(Files.readString(Paths.get(args[2])))));
+    StringBuilder line = new StringBuilder("COLD ");
+    String profile = System.getProperty("keyx.profile", "none");
+    Profiling profiling = Profiling.start(profile, "keyx-cold", path);
+    if (path.equals("steps")) {
+      StepTimes t = new Steps(address, dcId, rsa).once();
+      t.steps().forEach((k, v) -> line.append(k).append('=').append(v).append(';'));
+      line.append("client thread CPU=").append(t.clientCpu());
+    } else {
+      EventLoopGroup group = new NioEventLoopGroup(1);
+      try {
+        line.append("total=").append(new Connections(group, address, dcId, rsa).once());
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+    profiling.stop();
+    OUT.println(line);
   }
 
   // ------------------------------------------------------------------ the connection path
