@@ -974,7 +974,7 @@ public final class DownloadBenchmark {
       return s;
     }
 
-    private static Path findLauncher() {
+    static Path findLauncher() {
       Path relative = Paths.get("testkit", "target", "telefetch-testkit.jar");
       if (Files.isRegularFile(relative)) {
         return relative.toAbsolutePath();

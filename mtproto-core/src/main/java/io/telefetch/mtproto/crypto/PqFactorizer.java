@@ -150,8 +150,48 @@ public final class PqFactorizer {
     return a << shift;
   }
 
-  private static boolean isPrime(long n) {
-    return new BigInteger(Long.toUnsignedString(n)).isProbablePrime(64);
+  /**
+   * The first twelve primes: Miller-Rabin with all of them as bases is exact for every {@code n <
+   * 3.3 * 10^24}, so for every unsigned 64-bit {@code n} (Sorenson and Webster, 2015).
+   */
+  private static final long[] WITNESSES = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37};
+
+  /**
+   * Whether the unsigned 64-bit {@code n} is prime: deterministic Miller-Rabin in 64-bit
+   * Montgomery arithmetic (no BigInteger: a cold JVM runs this in the interpreter, see issue 16).
+   */
+  static boolean isPrime(long n) {
+    if (Long.compareUnsigned(n, 2) < 0) {
+      return false;
+    }
+    for (long w : WITNESSES) {
+      if (Long.remainderUnsigned(n, w) == 0) {
+        return n == w;
+      }
+    }
+    // n is odd, has no factor up to 37, so n > 37^2.
+    long d = n - 1;
+    int s = Long.numberOfTrailingZeros(d);
+    d >>>= s;
+    Montgomery mont = new Montgomery(n);
+    long one = mont.one();
+    long minusOne = n - one;
+    long rSquared = mont.rSquared();
+    for (long w : WITNESSES) {
+      long x = mont.pow(mont.multiply(w, rSquared), d); // w < n: w in Montgomery form
+      if (x == one || x == minusOne) {
+        continue;
+      }
+      boolean probable = false;
+      for (int i = 1; i < s && !probable; i++) {
+        x = mont.multiply(x, x);
+        probable = x == minusOne;
+      }
+      if (!probable) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static CryptoCheckException notSemiprime(long pq) {
@@ -172,6 +212,39 @@ public final class PqFactorizer {
         inverse *= 2 - n * inverse;
       }
       this.negInverse = -inverse;
+    }
+
+    /** {@code R mod n}: 1 in Montgomery form. */
+    long one() {
+      return Long.remainderUnsigned(-n, n); // (2^64 - n) mod n
+    }
+
+    /** {@code R^2 mod n}; {@code multiply(a, rSquared())} is {@code a} in Montgomery form. */
+    long rSquared() {
+      long r2 = one(); // R mod n, doubled 64 times
+      for (int i = 0; i < 64; i++) {
+        r2 = add(r2, r2);
+      }
+      return r2;
+    }
+
+    /** {@code base^exponent} in Montgomery form, for {@code base} in Montgomery form. */
+    long pow(long base, long exponent) {
+      long result = one();
+      while (exponent != 0) {
+        if ((exponent & 1) != 0) {
+          result = multiply(result, base);
+        }
+        base = multiply(base, base);
+        exponent >>>= 1;
+      }
+      return result;
+    }
+
+    /** {@code a + b mod n} for {@code a, b < n}. */
+    long add(long a, long b) {
+      long sum = a + b;
+      return Long.compareUnsigned(sum, a) < 0 || Long.compareUnsigned(sum, n) >= 0 ? sum - n : sum;
     }
 
     /** {@code a * b * R^-1 mod n} for {@code a, b < n}. */

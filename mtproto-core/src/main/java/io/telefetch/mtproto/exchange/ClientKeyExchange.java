@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The client side of auth key creation as a state machine without I/O: it produces {@code
@@ -112,6 +113,25 @@ public final class ClientKeyExchange {
     public boolean temporary() {
       return expiresAt.isPresent();
     }
+  }
+
+  /**
+   * A point inside {@link #onResponse} that an {@link Options.Builder#phaseListener} hears about,
+   * for a benchmark's breakdown of where a key's time goes; in the order they happen.
+   */
+  public enum Phase {
+    /** {@code pq} of {@code resPQ} is factorized. */
+    PQ_FACTORIZED,
+    /** {@code p_q_inner_data} is encrypted with RSA_PAD. */
+    RSA_PAD_ENCRYPTED,
+    /** {@code server_DH_inner_data} is decrypted and decoded. */
+    DH_PARAMS_DECRYPTED,
+    /** {@code dh_prime}, {@code g} and {@code g_a} passed their checks. */
+    DH_PARAMS_CHECKED,
+    /** {@code g_b = g^b mod dh_prime} is computed (and checked). */
+    G_B_COMPUTED,
+    /** The auth key {@code g_a^b mod dh_prime} is computed. */
+    AUTH_KEY_COMPUTED
   }
 
   private enum State { AWAIT_RES_PQ, AWAIT_DH_PARAMS, AWAIT_DH_GEN, DONE, FAILED }
@@ -249,6 +269,7 @@ public final class ClientKeyExchange {
     } catch (CryptoCheckException e) {
       throw Messages.wrap(Reason.BAD_PQ, "bad pq", e);
     }
+    phase(Phase.PQ_FACTORIZED);
     TlBytes pqTl = TlBytes.wrap(pq);
     TlBytes p = TlBytes.wrap(factors.pBytes());
     TlBytes q = TlBytes.wrap(factors.qBytes());
@@ -261,6 +282,7 @@ public final class ClientKeyExchange {
             options.expiresIn())
         : new PQInnerDataDc(pqTl, p, q, nonceTl, serverNonceTl, newNonceTl, options.dcId());
     byte[] encryptedData = RsaPad.encrypt(Messages.serialize(inner), key, random);
+    phase(Phase.RSA_PAD_ENCRYPTED);
     tmpKey = ExchangeCrypto.tmpAesKeyIv(newNonce, serverNonce);
     state = State.AWAIT_DH_PARAMS;
     return new Send(new ReqDHParams(
@@ -272,6 +294,7 @@ public final class ClientKeyExchange {
     Messages.checkNonce(ok.serverNonce(), serverNonce, "server_nonce of server_DH_params_ok");
     ServerDHInnerData inner = Messages.decryptInnerData(
         ok.encryptedAnswer(), tmpKey, ServerDHInnerData.class, "server_DH_inner_data");
+    phase(Phase.DH_PARAMS_DECRYPTED);
     Messages.checkNonce(inner.nonce(), nonce, "nonce of server_DH_inner_data");
     Messages.checkNonce(
         inner.serverNonce(), serverNonce, "server_nonce of server_DH_inner_data");
@@ -287,6 +310,7 @@ public final class ClientKeyExchange {
     } catch (CryptoCheckException e) {
       throw Messages.wrap(Reason.BAD_DH_VALUE, "unsafe g_a", e);
     }
+    phase(Phase.DH_PARAMS_CHECKED);
     dhPrime = prime;
     g = BigInteger.valueOf(inner.g());
     gA = serverPublic;
@@ -313,7 +337,9 @@ public final class ClientKeyExchange {
         // Astronomically unlikely with a good random source: draw again.
       }
     }
+    phase(Phase.G_B_COMPUTED);
     pendingKey = AuthKey.of(ExchangeCrypto.powMod(gA, b, dhPrime));
+    phase(Phase.AUTH_KEY_COMPUTED);
     ClientDHInnerData data =
         new ClientDHInnerData(nonceTl, serverNonceTl, retryId, TlBytes.wrap(gB));
     byte[] encrypted = ExchangeCrypto.encryptInnerData(Messages.serialize(data), tmpKey, random);
@@ -355,6 +381,12 @@ public final class ClientKeyExchange {
     if (!Messages.sameBytes(hash, expected)) {
       throw new KeyExchangeException(Reason.NEW_NONCE_HASH,
           "new_nonce_hash" + number + " of " + name + " does not match");
+    }
+  }
+
+  private void phase(Phase phase) {
+    if (options.phaseListener != null) {
+      options.phaseListener.accept(phase);
     }
   }
 
@@ -408,6 +440,7 @@ public final class ClientKeyExchange {
     private final SecureRandom random;
     private final Clock clock;
     private final int maxRetries;
+    private final Consumer<Phase> phaseListener;
 
     private Options(Builder builder) {
       this.rsaKeys = builder.rsaKeys;
@@ -416,6 +449,7 @@ public final class ClientKeyExchange {
       this.random = builder.random != null ? builder.random : new SecureRandom();
       this.clock = builder.clock;
       this.maxRetries = builder.maxRetries;
+      this.phaseListener = builder.phaseListener;
     }
 
     /**
@@ -437,6 +471,7 @@ public final class ClientKeyExchange {
       b.random = random;
       b.clock = clock;
       b.maxRetries = maxRetries;
+      b.phaseListener = phaseListener;
       return b;
     }
 
@@ -490,6 +525,7 @@ public final class ClientKeyExchange {
       private SecureRandom random;
       private Clock clock = Clock.systemUTC();
       private int maxRetries = DEFAULT_MAX_RETRIES;
+      private Consumer<Phase> phaseListener;
 
       private Builder(RsaKeys rsaKeys, int dcId) {
         this.rsaKeys = Objects.requireNonNull(rsaKeys, "rsaKeys");
@@ -538,6 +574,15 @@ public final class ClientKeyExchange {
           throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
         }
         this.maxRetries = maxRetries;
+        return this;
+      }
+
+      /**
+       * Told of each {@link Phase} as it completes, on the thread calling {@link #onResponse}
+       * (a benchmark takes its timestamps there); none by default. It must not throw.
+       */
+      public Builder phaseListener(Consumer<Phase> listener) {
+        this.phaseListener = Objects.requireNonNull(listener, "listener");
         return this;
       }
 

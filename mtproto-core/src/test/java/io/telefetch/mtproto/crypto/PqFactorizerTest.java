@@ -67,6 +67,32 @@ class PqFactorizerTest {
         .isInstanceOf(CryptoCheckException.class);
   }
 
+  @Test
+  void primalityIsExactOnPseudoprimesAndAgreesWithBigInteger() {
+    // Strong pseudoprimes to several small bases (composite): a test with fewer witnesses passes them.
+    long[] composite = {561, 2047, 1_373_653, 25_326_001, 3_215_031_751L, 2_152_302_898_747L,
+        3_474_749_660_383L, 341_550_071_728_321L, 3_825_123_056_546_413_051L,
+        1_000_000_007L * 1_000_000_009L};
+    for (long n : composite) {
+      assertThat(PqFactorizer.isPrime(n)).as("%s", Long.toUnsignedString(n)).isFalse();
+    }
+    long[] prime = {2, 3, 37, 41, 1_000_000_007L, 2_305_843_009_213_693_951L, 4_294_967_291L,
+        -59L /* 2^64 - 59, the largest 64-bit prime */};
+    for (long n : prime) {
+      assertThat(PqFactorizer.isPrime(n)).as("%s", Long.toUnsignedString(n)).isTrue();
+    }
+    Random random = new Random(64);
+    for (int i = 0; i < 20_000; i++) {
+      long n = i % 2 == 0 ? random.nextLong() : random.nextLong() >>> (1 + random.nextInt(62));
+      boolean expected = new BigInteger(Long.toUnsignedString(n)).isProbablePrime(100);
+      assertThat(PqFactorizer.isPrime(n)).as("%s", Long.toUnsignedString(n)).isEqualTo(expected);
+    }
+    for (int i = 0; i < 500; i++) {
+      long p = BigInteger.probablePrime(2 + random.nextInt(63), random).longValue();
+      assertThat(PqFactorizer.isPrime(p)).as("%s", Long.toUnsignedString(p)).isTrue();
+    }
+  }
+
   private static void assertFactors(long a, long b) {
     long p = Math.min(a, b);
     long q = Math.max(a, b);

@@ -62,6 +62,24 @@ class KeyExchangeTest {
   }
 
   @Test
+  void phaseListenerHearsEachPhaseOnceInOrderWithTheRequestItBelongsTo() {
+    List<String> heard = new ArrayList<>();
+    ClientKeyExchange client = new ClientKeyExchange(clientOptions(1)
+        .phaseListener(p -> heard.add(p.name())).build());
+    ServerKeyExchange server = new ServerKeyExchange(serverOptions(2).build());
+
+    new Link(client, server).toServer(m -> {
+      heard.add("send " + m.tlName());
+      return m;
+    }).run();
+
+    assertThat(heard).containsExactly("send req_pq_multi",
+        "PQ_FACTORIZED", "RSA_PAD_ENCRYPTED", "send req_DH_params",
+        "DH_PARAMS_DECRYPTED", "DH_PARAMS_CHECKED", "G_B_COMPUTED", "AUTH_KEY_COMPUTED",
+        "send set_client_DH_params");
+  }
+
+  @Test
   void temporaryKeyForATestMediaDc() {
     ClientKeyExchange media = new ClientKeyExchange(ClientKeyExchange.Options
         .builder(ExchangeFixtures.trustedKeys(), -10_004).temporary(86_400)
