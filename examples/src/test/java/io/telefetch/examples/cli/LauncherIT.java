@@ -211,6 +211,46 @@ class LauncherIT {
         .isEqualTo(1L << 30);
   }
 
+  @Test
+  void theCommandLineItExecs() throws Exception {
+    // the launcher with a java that writes down its arguments and MALLOC_ARENA_MAX (JAVA_HOME points at it)
+    Path dir = Files.createDirectories(tmp.resolve("recorded"));
+    Files.copy(TARGET.resolve("telefetch"), dir.resolve("telefetch"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.writeString(dir.resolve("telefetch.jar"), "");
+    Files.writeString(dir.resolve("telefetch.jsa"), "12345");
+    Files.writeString(dir.resolve("telefetch.jsa.size"), "5\n");
+    Path javaHome = Files.createDirectories(tmp.resolve("fake-jdk/bin")).getParent();
+    Path record = tmp.resolve("recorded.txt");
+    Path java = javaHome.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\n{ echo \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"; for a in \"$@\"; do echo \"$a\"; done; } > '"
+        + record + "'\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Path launcher = dir.resolve("telefetch");
+    String d = dir.toRealPath().toString();
+
+    Result r = run(launcher, Map.of("JAVA_HOME", javaHome.toString(), "TELEFETCH_JAVA_OPTS", "-Xmx1g  -Dx=a*b"),
+        "download", "-o", "my dir", "https://t.me/c/1");
+    assertThat(r.status()).as(r.toString()).isZero();
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx64m",
+        "-XX:SharedArchiveFile=" + d + "/telefetch.jsa", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds=off",
+        "-Xlog:cds+dynamic=off", "-Xmx1g", "-Dx=a*b", "-jar", d + "/telefetch.jar", "download", "-o", "my dir",
+        "https://t.me/c/1");
+
+    // MALLOC_ARENA_MAX kept when set; no archive with TELEFETCH_CDS=off; serve's heap
+    r = run(launcher, Map.of("JAVA_HOME", javaHome.toString(), "MALLOC_ARENA_MAX", "4", "TELEFETCH_CDS", "off"),
+        "serve", "--port", "0");
+    assertThat(r.status()).as(r.toString()).isZero();
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=4", "-XX:+UseSerialGC", "-Xmx256m",
+        "-jar", d + "/telefetch.jar", "serve", "--port", "0");
+
+    // an archive of another length than the build wrote down (truncated): left out
+    Files.writeString(dir.resolve("telefetch.jsa"), "123");
+    r = run(launcher, Map.of("JAVA_HOME", javaHome.toString()), "--version");
+    assertThat(r.status()).as(r.toString()).isZero();
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx64m",
+        "-jar", d + "/telefetch.jar", "--version");
+  }
+
   /** The JVM's MaxHeapSize with -XX:+PrintFlagsFinal (after asserting SerialGC), running {@code args}. */
   private static long flags(Map<String, String> env, String... args) throws Exception {
     Map<String, String> e = new HashMap<>(env);
