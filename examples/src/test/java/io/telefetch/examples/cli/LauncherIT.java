@@ -91,11 +91,20 @@ class LauncherIT {
     return Files.exists(TARGET.resolve("telefetch.jsa")) && Files.exists(TARGET.resolve("telefetch.jsa.size"));
   }
 
-  /** A copy of the launcher, the jar and the archive in {@code dir}: the jar's path differs from the training's. */
-  private static Path copyInstall(Path dir) throws IOException {
+  /**
+   * A copy of the launcher and the archive in {@code dir} with the jar: copied (its path differs
+   * from the training's: the archive does not fit), or a symlink to the built one (the JVM follows
+   * it: the archive fits).
+   */
+  private static Path copyInstall(Path dir, boolean linkJar) throws IOException {
     Files.createDirectories(dir);
-    for (String f : List.of("telefetch", "telefetch.jar", "telefetch.jsa", "telefetch.jsa.size")) {
+    for (String f : List.of("telefetch", "telefetch.jsa", "telefetch.jsa.size")) {
       Files.copy(TARGET.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    if (linkJar) {
+      Files.createSymbolicLink(dir.resolve("telefetch.jar"), TARGET.resolve("telefetch.jar"));
+    } else {
+      Files.copy(TARGET.resolve("telefetch.jar"), dir.resolve("telefetch.jar"), StandardCopyOption.COPY_ATTRIBUTES);
     }
     dir.resolve("telefetch.jsa").toFile().setWritable(true);
     return dir.resolve("telefetch");
@@ -156,7 +165,7 @@ class LauncherIT {
   @Test
   void aMovedInstallRunsWithoutTheArchiveAndSaysNothing() throws Exception {
     assumeTrue(archiveBuilt(), "target/telefetch.jsa is absent (built with -Dcds.skip): nothing to check");
-    Path launcher = copyInstall(tmp.resolve("moved"));
+    Path launcher = copyInstall(tmp.resolve("moved"), false);
     Path log = tmp.resolve("moved-class-load.txt");
     Result r = run(launcher, Map.of("TELEFETCH_JAVA_OPTS", "-Xlog:class+load:file=" + log), "--version");
     assertThat(r.status()).as(r.toString()).isZero();
@@ -170,26 +179,34 @@ class LauncherIT {
   @Test
   void aDamagedArchiveIsIgnoredSilently() throws Exception {
     assumeTrue(archiveBuilt(), "target/telefetch.jsa is absent (built with -Dcds.skip): nothing to check");
-    Path launcher = copyInstall(tmp.resolve("damaged"));
+    Path launcher = copyInstall(tmp.resolve("damaged"), true);
     Path jsa = launcher.resolveSibling("telefetch.jsa");
     byte[] archive = Files.readAllBytes(TARGET.resolve("telefetch.jsa"));
+    Path log = tmp.resolve("damaged-class-load.txt");
+    Map<String, String> logLoads = Map.of("TELEFETCH_JAVA_OPTS", "-Xlog:class+load:file=" + log);
+    // intact, the archive fits this install (the jar is the built one through a symlink)
+    Result intact = run(launcher, logLoads, "--version");
+    assertThat(intact.status()).as(intact.toString()).isZero();
+    assertThat(Files.readAllLines(log)).anyMatch(l -> l.contains("shared objects file (top)"));
 
-    // the same size, 64 KiB in the middle overwritten (JDK 17 without checksums would crash on it)
+    // the same size, 64 KiB in the middle overwritten (JDK 17 without checksums crashes on it)
     byte[] overwritten = archive.clone();
     for (int i = 0; i < 65536; i++) {
       overwritten[archive.length / 3 + i] = (byte) (i * 31 + 7);
     }
     Files.write(jsa, overwritten);
-    Result r = run(launcher, Map.of(), "--version");
+    Result r = run(launcher, logLoads, "--version");
     assertThat(r.status()).as(r.toString()).isZero();
     assertThat(r.out().strip()).isEqualTo("telefetch 0.1.0");
     assertThat(r.err()).isEmpty();
+    assertThat(Files.readAllLines(log)).noneMatch(l -> l.contains("shared objects file (top)"));
 
     // truncated (JDK 17 maps it without checking its length: SIGBUS): the launcher leaves it out
     Files.write(jsa, java.util.Arrays.copyOf(archive, archive.length / 2));
-    Result truncated = run(launcher, Map.of(), "--version");
+    Result truncated = run(launcher, logLoads, "--version");
     assertThat(truncated.status()).as(truncated.toString()).isZero();
     assertThat(truncated.err()).isEmpty();
+    assertThat(Files.readAllLines(log)).noneMatch(l -> l.contains("shared objects file (top)"));
 
     // not an archive at all
     Files.writeString(jsa, "not a class-data-sharing archive\n");
@@ -197,6 +214,7 @@ class LauncherIT {
     Result garbage = run(launcher, Map.of(), "--version");
     assertThat(garbage.status()).as(garbage.toString()).isZero();
     assertThat(garbage.err()).isEmpty();
+    Files.delete(launcher.resolveSibling("telefetch.jar")); // the link (JUnit warns about links out of its directory)
   }
 
   @Test
