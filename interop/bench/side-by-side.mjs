@@ -8,7 +8,7 @@
 //
 //   node interop/bench/side-by-side.mjs [--size 1GiB] [--clients telefetch,mtcute,gramjs]
 //       [--repeat N] [--warmup SIZE] [--json FILE] [--login bot|guest] [--java-opts "..."]
-//       [--telefetch-args "..."] [--timeout SECONDS]
+//       [--telefetch-args "..."] [--timeout SECONDS] [--telefetch-launcher PATH|none]
 //
 // Clients: telefetch (media-fetch defaults), telefetch-noverify (--verify false), mtcute, gramjs
 // (one upload.getFile at a time: GramJS has no parallel downloader), gramjs-pN (N raw calls in
@@ -28,9 +28,15 @@
 // that every client here computes and checks, and for telefetch with verification the part hashes
 // (upload.getFileHashes); its ratio is its download CPU over that floor.
 //
+// How Telefetch runs: through its launcher script (examples/target/telefetch: SerialGC, a heap sized
+// for the download window, the class-data-sharing archive), the way a person runs the tool, when it
+// exists; --java-opts then go to it as TELEFETCH_JAVA_OPTS (appended last: they win). With
+// --telefetch-launcher none (or no script): `java [--java-opts] -jar telefetch.jar`, the JVM's defaults.
+//
 // Environment: TESTKIT_JAR (the launcher jar, default testkit/target/telefetch-testkit.jar),
-// TELEFETCH_JAR (default examples/target/telefetch.jar), BENCH_JAR (for the floor, default
-// benchmarks/target/benchmarks.jar).
+// TELEFETCH_JAR (default examples/target/telefetch.jar), TELEFETCH_LAUNCHER (the launcher script,
+// default examples/target/telefetch when it exists; none: java -jar), BENCH_JAR (for the floor,
+// default benchmarks/target/benchmarks.jar).
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -56,15 +62,18 @@ const USAGE = `usage: node interop/bench/side-by-side.mjs [options]
                         no client meets a cold launcher JVM (default 128MiB; 0: no warm-up)
   --json FILE           also write every run and the summary as JSON to FILE
   --login bot|guest     how telefetch and mtcute log in (default bot; GramJS is always a guest)
-  --java-opts "..."     JVM options for the Telefetch client
+  --java-opts "..."     JVM options for the Telefetch client (through the launcher: TELEFETCH_JAVA_OPTS)
+  --telefetch-launcher PATH|none
+                        run Telefetch through this launcher script (default examples/target/telefetch
+                        when it exists); none: java -jar TELEFETCH_JAR with the JVM's defaults
   --telefetch-args ".." extra options for "telefetch fetch" (e.g. "--window 16 --connections 4")
   --timeout SECONDS     per client run (default 1800)
   --floor jmh|loop|none measure the cryptographic floor first (default jmh, about 40 s; needs BENCH_JAR)
-env TESTKIT_JAR, TELEFETCH_JAR, BENCH_JAR`
+env TESTKIT_JAR, TELEFETCH_JAR, TELEFETCH_LAUNCHER, BENCH_JAR`
 
 function parseArgs(argv) {
   const o = { size: '1GiB', clients: ['telefetch', 'mtcute', 'gramjs'], repeat: 1, warmup: '128MiB', json: null, login: 'bot',
-    javaOpts: [], telefetchArgs: [], timeout: 1800, floor: 'jmh' }
+    javaOpts: [], telefetchArgs: [], timeout: 1800, floor: 'jmh', telefetchLauncher: process.env.TELEFETCH_LAUNCHER ?? null }
   const words = (s) => s.trim() ? s.trim().split(/\s+/) : []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -80,6 +89,7 @@ function parseArgs(argv) {
       case '--json': o.json = resolve(value()); break
       case '--login': o.login = value(); break
       case '--java-opts': o.javaOpts = words(value()); break
+      case '--telefetch-launcher': o.telefetchLauncher = value(); break
       case '--telefetch-args': o.telefetchArgs = words(value()); break
       case '--timeout': o.timeout = Number(value()); break
       case '--floor': o.floor = value(); break
@@ -158,8 +168,9 @@ function clientCommand(name, ctx) {
   const common = ['--config', ctx.configPath, '--message', String(ctx.post.id)]
   if (name === 'telefetch' || name === 'telefetch-noverify') {
     const extra = name === 'telefetch-noverify' ? ['--verify', 'false'] : []
-    return ['java', ...ctx.opts.javaOpts, '-jar', ctx.telefetchJar, 'fetch', ...common,
-      ...(ctx.opts.login === 'guest' ? ['--guest'] : []), ...extra, ...ctx.opts.telefetchArgs]
+    const fetch = ['fetch', ...common, ...(ctx.opts.login === 'guest' ? ['--guest'] : []), ...extra, ...ctx.opts.telefetchArgs]
+    return ctx.telefetchLauncher ? [ctx.telefetchLauncher, ...fetch]
+      : ['java', ...ctx.opts.javaOpts, '-jar', ctx.telefetchJar, ...fetch]
   }
   if (name === 'mtcute') {
     return [process.execPath, join(here, 'client-mtcute.mjs'), ...common, ...(ctx.opts.login === 'guest' ? ['--guest'] : [])]
@@ -184,7 +195,10 @@ async function runClient(name, ctx) {
   const load0 = loadAverage()
   const t0 = process.hrtime.bigint()
   // its own process group, so that a timeout can stop the client and (with GNU time) its wrapper
-  const child = spawn(wrapped[0], wrapped.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const env = ctx.telefetchLauncher && name.startsWith('telefetch')
+    ? { ...process.env, TELEFETCH_JAVA_OPTS: ctx.opts.javaOpts.join(' ') }
+    : process.env
+  const child = spawn(wrapped[0], wrapped.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => { stdout += d })
@@ -435,7 +449,16 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2))
   const needsJava = opts.clients.some((c) => c.startsWith('telefetch'))
   const telefetchJar = process.env.TELEFETCH_JAR ?? join(repoRoot, 'examples', 'target', 'telefetch.jar')
-  if (needsJava && !existsSync(telefetchJar)) {
+  // the launcher script (it runs the telefetch.jar next to it), unless none or absent
+  let telefetchLauncher = null
+  if (opts.telefetchLauncher === null) {
+    const script = join(repoRoot, 'examples', 'target', 'telefetch')
+    telefetchLauncher = existsSync(script) ? script : null
+  } else if (opts.telefetchLauncher !== 'none') {
+    telefetchLauncher = resolve(opts.telefetchLauncher)
+    if (needsJava && !existsSync(telefetchLauncher)) fail(`no Telefetch launcher at ${telefetchLauncher}`)
+  }
+  if (needsJava && !telefetchLauncher && !existsSync(telefetchJar)) {
     fail(`no Telefetch CLI jar at ${telefetchJar}: build it (mvn -o -q -pl examples package -DskipTests) or set TELEFETCH_JAR`)
   }
   const jar = launcherJar()
@@ -444,7 +467,10 @@ async function main() {
   const started = new Date()
   console.log(`side-by-side download benchmark, ${started.toISOString()}`)
   console.log(`  ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${loadAverage()}`)
-  console.log(`  launcher ${jar}${needsJava ? `\n  telefetch ${telefetchJar}` : ''}`)
+  const telefetchHow = telefetchLauncher
+    ? `${telefetchLauncher} (the launcher script${opts.javaOpts.length ? `, TELEFETCH_JAVA_OPTS=${opts.javaOpts.join(' ')}` : ''})`
+    : `java ${opts.javaOpts.length ? `${opts.javaOpts.join(' ')} ` : ''}-jar ${telefetchJar}`
+  console.log(`  launcher ${jar}${needsJava ? `\n  telefetch ${telefetchHow}` : ''}`)
   console.log(`  clients ${opts.clients.join(', ')}; ${opts.repeat} round(s); login ${opts.login} (GramJS: guest); ` +
     `outside figures from ${gnuTime ? 'GNU time (wait4) + /proc samples' : '/proc samples'}`)
 
@@ -477,7 +503,8 @@ async function main() {
     })
   }
   const result = { started: started.toISOString(), size: opts.size, warmup: opts.warmup, clients: opts.clients,
-    repeat: opts.repeat, login: opts.login, cpus: cpus().length, node: process.version, warmup_runs: [], runs: [] }
+    repeat: opts.repeat, login: opts.login, cpus: cpus().length, node: process.version, telefetch_run: telefetchHow,
+    warmup_runs: [], runs: [] }
   let allOk = false
   try {
     const { config } = launcher
@@ -487,7 +514,7 @@ async function main() {
       `${FILE_NAME}, ${post.size} bytes on DC ${post.dc}, sha256 ${post.sha256.slice(0, 16)}...`)
     const configPath = join(dir, 'cluster.json')
     writeFileSync(configPath, JSON.stringify(config))
-    const ctx = { opts, dir, configPath, post, telefetchJar, gnuTime, launcherPid: launcher.pid, location: null }
+    const ctx = { opts, dir, configPath, post, telefetchJar, telefetchLauncher, gnuTime, launcherPid: launcher.pid, location: null }
     const warmupPost = opts.warmup ? channel.messages.find((m) => m.file_name === WARMUP_FILE_NAME) : null
     const warmupCtx = warmupPost ? { ...ctx, post: warmupPost } : null
     if (opts.clients.some((c) => c.startsWith('gramjs'))) {
