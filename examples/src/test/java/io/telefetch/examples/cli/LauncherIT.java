@@ -219,7 +219,8 @@ class LauncherIT {
 
   @Test
   void heapAndGcDefaultsAndTheirOverrides() throws Exception {
-    assertThat(flags(Map.of(), "--version")).isEqualTo(64L << 20);
+    assertThat(flags(Map.of(), "--version")).isEqualTo(32L << 20);
+    assertThat(flags(Map.of(), "download", "--help")).isEqualTo(40L << 20);
     assertThat(flags(Map.of(), "serve", "--help")).isEqualTo(256L << 20);
     assertThat(flags(Map.of(), "demo", "--help")).isEqualTo(256L << 20);
     assertThat(flags(Map.of("TELEFETCH_HEAP", "96m"), "--version")).isEqualTo(96L << 20);
@@ -249,8 +250,8 @@ class LauncherIT {
     Result r = run(launcher, Map.of("JAVA_HOME", javaHome.toString(), "TELEFETCH_JAVA_OPTS", "-Xmx1g  -Dx=a*b"),
         "download", "-o", "my dir", "https://t.me/c/1");
     assertThat(r.status()).as(r.toString()).isZero();
-    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx64m",
-        "-XX:SharedArchiveFile=" + d + "/telefetch.jsa", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds=off",
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx40m",
+        "-XX:Tier4InvocationThreshold=40000", "-XX:Tier4MinInvocationThreshold=20000", "-XX:Tier4CompileThreshold=50000", "-XX:SharedArchiveFile=" + d + "/telefetch.jsa", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds=off",
         "-Xlog:cds+dynamic=off", "-Xmx1g", "-Dx=a*b", "-jar", d + "/telefetch.jar", "download", "-o", "my dir",
         "https://t.me/c/1");
 
@@ -259,14 +260,14 @@ class LauncherIT {
         "serve", "--port", "0");
     assertThat(r.status()).as(r.toString()).isZero();
     assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=4", "-XX:+UseSerialGC", "-Xmx256m",
-        "-jar", d + "/telefetch.jar", "serve", "--port", "0");
+        "-XX:Tier4InvocationThreshold=40000", "-XX:Tier4MinInvocationThreshold=20000", "-XX:Tier4CompileThreshold=50000", "-jar", d + "/telefetch.jar", "serve", "--port", "0");
 
     // an archive of another length than the build wrote down (truncated): left out
     Files.writeString(dir.resolve("telefetch.jsa"), "123");
     r = run(launcher, Map.of("JAVA_HOME", javaHome.toString()), "--version");
     assertThat(r.status()).as(r.toString()).isZero();
-    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx64m",
-        "-jar", d + "/telefetch.jar", "--version");
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx32m",
+        "-XX:Tier4InvocationThreshold=40000", "-XX:Tier4MinInvocationThreshold=20000", "-XX:Tier4CompileThreshold=50000", "-jar", d + "/telefetch.jar", "--version");
   }
 
   /** The JVM's MaxHeapSize with -XX:+PrintFlagsFinal (after asserting SerialGC), running {@code args}. */

