@@ -49,6 +49,9 @@ final class PartFile implements AutoCloseable {
   private final FileIo io;
   private FileChannel channel;
   private boolean existed;
+  /** Heap bytes go to the file through this (allocated at the first heap write; {@value #STAGING} bytes). */
+  private ByteBuffer staging;
+  static final int STAGING = 256 * 1024;
 
   private PartFile(Path target, FileIo io) {
     this.target = target;
@@ -140,12 +143,30 @@ final class PartFile implements AutoCloseable {
     return bad;
   }
 
-  /** Writes {@code data} at {@code position} of the partial file. */
+  /** Writes {@code data} (consumed) at {@code position} of the partial file. */
   void write(ByteBuffer data, long position) throws DownloadIOException {
     try {
       long p = position;
+      if (data.isDirect()) {
+        while (data.hasRemaining()) {
+          p += channel.write(data, p);
+        }
+        return;
+      }
+      // a heap buffer would be copied by the JDK into a temporary direct buffer as large as the write,
+      // which it then caches on the writing thread (up to 16 per thread, of any size): a part's 1 MiB on
+      // every thread that ever completed a part, tens of MiB of native memory over a download
+      if (staging == null) {
+        staging = ByteBuffer.allocateDirect(STAGING);
+      }
       while (data.hasRemaining()) {
-        p += channel.write(data, p);
+        int n = Math.min(STAGING, data.remaining());
+        staging.clear();
+        staging.put(staging.position(), data, data.position(), n).limit(n);
+        data.position(data.position() + n);
+        while (staging.hasRemaining()) {
+          p += channel.write(staging, p);
+        }
       }
     } catch (IOException | DownloadIOException e) {
       throw failure(Kind.IO, part, "cannot write the partial file", e);
