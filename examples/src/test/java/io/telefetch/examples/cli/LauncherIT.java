@@ -220,7 +220,7 @@ class LauncherIT {
   @Test
   void heapAndGcDefaultsAndTheirOverrides() throws Exception {
     assertThat(flags(Map.of(), "--version")).isEqualTo(32L << 20);
-    assertThat(flags(Map.of(), "download", "--help")).isEqualTo(40L << 20);
+    assertThat(flags(Map.of(), "download", "--help")).isEqualTo(32L << 20);
     assertThat(flags(Map.of(), "serve", "--help")).isEqualTo(256L << 20);
     assertThat(flags(Map.of(), "demo", "--help")).isEqualTo(256L << 20);
     assertThat(flags(Map.of("TELEFETCH_HEAP", "96m"), "--version")).isEqualTo(96L << 20);
@@ -250,7 +250,7 @@ class LauncherIT {
     Result r = run(launcher, Map.of("JAVA_HOME", javaHome.toString(), "TELEFETCH_JAVA_OPTS", "-Xmx1g  -Dx=a*b"),
         "download", "-o", "my dir", "https://t.me/c/1");
     assertThat(r.status()).as(r.toString()).isZero();
-    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx40m",
+    assertThat(Files.readAllLines(record)).containsExactly("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-Xmx32m",
         "-XX:Tier4InvocationThreshold=40000", "-XX:Tier4MinInvocationThreshold=20000", "-XX:Tier4CompileThreshold=50000", "-XX:SharedArchiveFile=" + d + "/telefetch.jsa", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds=off",
         "-Xlog:cds+dynamic=off", "-Xmx1g", "-Dx=a*b", "-jar", d + "/telefetch.jar", "download", "-o", "my dir",
         "https://t.me/c/1");

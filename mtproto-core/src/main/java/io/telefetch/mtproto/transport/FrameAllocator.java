@@ -34,8 +34,21 @@ public final class FrameAllocator extends AbstractByteBufAllocator {
   /** Idle arrays kept by default: with 4 the arrays dropped and made again doubled the collections of a 1 GiB download at -Xmx32m. */
   static final int DEFAULT_MAX_IDLE = 8;
   private static final int ROUND = 64 * 1024;
+  /** Pool chunks of 8 KiB pages << 7 = 1 MiB. */
+  private static final int CHUNK_ORDER = 7;
 
-  private static final FrameAllocator SHARED = new FrameAllocator(PooledByteBufAllocator.DEFAULT, DEFAULT_MAX_IDLE);
+  /**
+   * What the client's connections pool: 64 KiB socket reads, requests and small answers (parts are
+   * recycled above). Netty's defaults but 1 MiB chunks instead of 4: a chunk per event loop arena is
+   * what stays resident, and nothing pooled here needs more.
+   */
+  private static final PooledByteBufAllocator CLIENT_POOL = new PooledByteBufAllocator(
+      PooledByteBufAllocator.defaultPreferDirect(), PooledByteBufAllocator.defaultNumHeapArena(),
+      PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(), CHUNK_ORDER,
+      PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+      PooledByteBufAllocator.defaultUseCacheForAllThreads());
+
+  private static final FrameAllocator SHARED = new FrameAllocator(CLIENT_POOL, DEFAULT_MAX_IDLE);
 
   private final ByteBufAllocator delegate;
   private final ArrayBlockingQueue<byte[]> idle;
