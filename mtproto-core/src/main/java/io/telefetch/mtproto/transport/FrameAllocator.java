@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * changed). Recycled arrays are not zeroed: a buffer's readable bytes are always bytes written into
  * it, as with Netty's pool. Buffers are leak-aware like any other. Thread-safe; a buffer may be
  * released on any thread.
+ *
+ * <p>{@link #buffer()} gives heap buffers (the client encrypts and decrypts on arrays, in place);
+ * socket reads use {@link #ioBuffer()}, direct from the delegate.
  */
 public final class FrameAllocator extends AbstractByteBufAllocator {
   /** The largest buffer recycled: a gathered packet ({@link FrameDecoder#MAX_GATHERED}) and its spill. */
