@@ -3,7 +3,6 @@ package io.telefetch.examples.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.telefetch.redis.RedisFixture;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGTERM releases its leases at once.
  */
 class ServeNodesIT {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final String TOKEN = "nodes-it-token-0123456789";
   static final long SIZE = 64L << 20;
   static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
@@ -57,6 +55,7 @@ class ServeNodesIT {
 
   final List<Process> processes = new ArrayList<>();
   final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(120)).build();
+  final AccountsJson api = new AccountsJson(http, TOKEN);
 
   @BeforeAll
   static void start() throws Exception {
@@ -127,15 +126,12 @@ class ServeNodesIT {
     }
   }
 
-  Request.Builder get(Node node, String path) {
-    return new Request.Builder().url(node.base() + path).header("Authorization", "Bearer " + TOKEN);
+  Request.Builder get(Node node, String pathAndQuery) {
+    return api.get(node.base(), pathAndQuery);
   }
 
   JsonNode accounts(Node node) throws Exception {
-    try (Response r = http.newCall(get(node, "/v1/accounts").build()).execute()) {
-      assertThat(r.code()).isEqualTo(200);
-      return JSON.readTree(r.body().string());
-    }
+    return api.accounts(node.base());
   }
 
   static JsonNode account(JsonNode root, String name) {
@@ -143,7 +139,7 @@ class ServeNodesIT {
   }
 
   JsonNode await(Node node, Predicate<JsonNode> ready) throws Exception {
-    return AccountsJson.await(() -> accounts(node), ready);
+    return api.await(node.base(), ready);
   }
 
   static boolean heldBy(JsonNode root, String node, String... names) {

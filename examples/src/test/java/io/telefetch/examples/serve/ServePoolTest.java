@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telefetch.redis.RedisFixture;
 import io.telefetch.redis.RedisShared;
 import io.telefetch.redis.SessionKey;
@@ -49,7 +48,6 @@ import picocli.CommandLine;
  * leases); sessions in Redis (encrypted at rest; the next node reuses the logins, no new login).
  */
 class ServePoolTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final String TOKEN = "pool-test-token-0123456789";
   static final long SIZE = 48L << 20;
 
@@ -63,6 +61,7 @@ class ServePoolTest {
 
   final List<Running> running = new ArrayList<>();
   final OkHttpClient http = new OkHttpClient.Builder().readTimeout(java.time.Duration.ofSeconds(60)).build();
+  final AccountsJson api = new AccountsJson(http, TOKEN);
 
   @BeforeAll
   static void start() throws Exception {
@@ -131,23 +130,19 @@ class ServePoolTest {
   }
 
   Request.Builder get(Running node, String pathAndQuery) {
-    return new Request.Builder().url(node.base() + pathAndQuery).header("Authorization", "Bearer " + TOKEN);
+    return api.get(node.base(), pathAndQuery);
   }
 
   JsonNode accounts(Running node) throws Exception {
-    try (Response r = http.newCall(get(node, "/v1/accounts").build()).execute()) {
-      assertThat(r.code()).isEqualTo(200);
-      return JSON.readTree(r.body().string());
-    }
+    return api.accounts(node.base());
   }
 
   static JsonNode account(JsonNode root, String name) {
     return AccountsJson.account(root, name);
   }
 
-  /** Polls {@code /v1/accounts} until {@code ready} holds (or 60 s), returns the last answer. */
   JsonNode awaitAccounts(Running node, Predicate<JsonNode> ready) throws Exception {
-    return AccountsJson.await(() -> accounts(node), ready);
+    return api.await(node.base(), ready);
   }
 
 

@@ -407,24 +407,29 @@ class TransportPipelineTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("configurations")
   void oversizedLengthClosesTheClientWithoutAllocatingIt(TransportKind kind, Mode mode) {
+    byte[] claim = kind == TransportKind.ABRIDGED ? hex("7fffffff") : hex("f0ffff7f");
+    Fed fed = feedClient(kind, mode, concat(claim, new byte[64 << 10]), 2, 3, 4, 5000);
+    assertThat(fed.seen().errors).hasSize(1);
+    assertThat(((TransportException) fed.seen().errors.get(0)).kind()).isEqualTo(Kind.FRAME_TOO_LARGE);
+    assertThat(fed.client().isOpen()).isFalse();
+    assertThat(fed.alloc().largestRequest).isLessThan(256 << 10);
+    assertThat(fed.seen().frames()).isEmpty();
+  }
+
+  /** A client pipeline on a recording allocator and what it saw. */
+  private record Fed(RecordingAllocator alloc, EmbeddedChannel client, Recorder seen) {}
+
+  /** A fresh client pipeline fed {@code stream} (obfuscated as its server would, unless plain), cut at {@code cuts}. */
+  private Fed feedClient(TransportKind kind, Mode mode, byte[] stream, int... cuts) {
     RecordingAllocator alloc = new RecordingAllocator();
     EmbeddedChannel client = lateChannel(alloc);
     Recorder seen = new Recorder();
     ClientTransportConfig config = clientConfig(kind, mode, 1);
     TransportPipeline.configureClient(client.pipeline(), config);
     client.pipeline().addLast(seen);
-    byte[] claim = kind == TransportKind.ABRIDGED ? hex("7fffffff") : hex("f0ffff7f");
-    byte[] garbage = new byte[64 << 10];
-    byte[] stream = concat(claim, garbage);
-    if (mode != Mode.PLAIN) {
-      stream = serverSideOf(client, config).encryptor().apply(stream);
-    }
-    feed(client, stream, 2, 3, 4, 5000);
-    assertThat(seen.errors).hasSize(1);
-    assertThat(((TransportException) seen.errors.get(0)).kind()).isEqualTo(Kind.FRAME_TOO_LARGE);
-    assertThat(client.isOpen()).isFalse();
-    assertThat(alloc.largestRequest).isLessThan(256 << 10);
-    assertThat(seen.frames()).isEmpty();
+    byte[] wire = mode == Mode.PLAIN ? stream : serverSideOf(client, config).encryptor().apply(stream);
+    feed(client, wire, cuts);
+    return new Fed(alloc, client, seen);
   }
 
   /**
@@ -452,26 +457,17 @@ class TransportPipelineTest {
    * it, cut at {@code cuts}; nothing may be decoded or fail. Returns the largest allocation asked for.
    */
   private int largestAllocationFor(TransportKind kind, Mode mode, int claimed, int body, int... cuts) {
-    RecordingAllocator alloc = new RecordingAllocator();
-    EmbeddedChannel client = lateChannel(alloc);
-    Recorder seen = new Recorder();
-    ClientTransportConfig config = clientConfig(kind, mode, 1);
-    TransportPipeline.configureClient(client.pipeline(), config);
-    client.pipeline().addLast(seen);
     int words = claimed / 4;
     byte[] claim = kind == TransportKind.ABRIDGED
         ? new byte[] {0x7f, (byte) words, (byte) (words >>> 8), (byte) (words >>> 16)}
         : new byte[] {(byte) claimed, (byte) (claimed >>> 8), (byte) (claimed >>> 16), (byte) (claimed >>> 24)};
-    byte[] stream = concat(claim, new byte[body]);
-    if (mode != Mode.PLAIN) {
-      stream = serverSideOf(client, config).encryptor().apply(stream);
-    }
-    feed(client, stream, cuts);
-    assertThat(seen.errors).isEmpty();
-    assertThat(seen.frames()).isEmpty();
-    client.finishAndReleaseAll();
-    return alloc.largestRequest;
+    Fed fed = feedClient(kind, mode, concat(claim, new byte[body]), cuts);
+    assertThat(fed.seen().errors).isEmpty();
+    assertThat(fed.seen().frames()).isEmpty();
+    fed.client().finishAndReleaseAll();
+    return fed.alloc().largestRequest;
   }
+
 
   /** The server's view of the header {@code client} sent. */
   private static Obfuscation.ServerHandshake serverSideOf(
