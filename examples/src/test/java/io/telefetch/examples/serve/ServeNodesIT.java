@@ -20,11 +20,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -126,25 +124,10 @@ class ServeNodesIT {
     }
   }
 
-  Request.Builder get(Node node, String pathAndQuery) {
-    return api.get(node.base(), pathAndQuery);
-  }
-
-  JsonNode accounts(Node node) throws Exception {
-    return api.accounts(node.base());
-  }
-
-  static JsonNode account(JsonNode root, String name) {
-    return AccountsJson.account(root, name);
-  }
-
-  JsonNode await(Node node, Predicate<JsonNode> ready) throws Exception {
-    return api.await(node.base(), ready);
-  }
 
   static boolean heldBy(JsonNode root, String node, String... names) {
     for (String n : names) {
-      JsonNode a = account(root, n);
+      JsonNode a = AccountsJson.account(root, n);
       if (!a.get("state").asText().equals("active") || !a.path("lease_holder").asText("").equals(node)) {
         return false;
       }
@@ -167,32 +150,32 @@ class ServeNodesIT {
   void aStreamThroughNodeACompletesByteExactWhileNodeBIsKilledAndItsAccountsTakenOver() throws Exception {
     Node b = node("B", "--accounts", "c,d");
     Node a = node("A", "--accounts", "a,b,c,d", "--standby", "c,d");
-    JsonNode start = accounts(a);
+    JsonNode start = api.accounts(a.base());
     assertThat(start.get("node").asText()).isEqualTo("A");
     assertThat(heldBy(start, "A", "a", "b")).as(start.toString()).isTrue();
     for (String n : List.of("c", "d")) {
-      assertThat(account(start, n).get("state").asText()).isEqualTo("elsewhere");
-      assertThat(account(start, n).get("lease_holder").asText()).isEqualTo("B");
+      assertThat(AccountsJson.account(start, n).get("state").asText()).isEqualTo("elsewhere");
+      assertThat(AccountsJson.account(start, n).get("lease_holder").asText()).isEqualTo("B");
     }
-    assertThat(heldBy(accounts(b), "B", "c", "d")).isTrue();
+    assertThat(heldBy(api.accounts(b.base()), "B", "c", "d")).isTrue();
 
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     String link = "https://t.me/" + DemoCluster.CHANNEL + "/" + file.id();
-    try (Response r = http.newCall(get(a, "/v1/media?link=" + URLEncoder.encode(link, StandardCharsets.UTF_8)).build())
+    try (Response r = http.newCall(api.get(a.base(), "/v1/media?link=" + URLEncoder.encode(link, StandardCharsets.UTF_8)).build())
         .execute()) {
       assertThat(r.code()).isEqualTo(200);
       InputStream in = r.body().byteStream();
       read(in, sha, 4L << 20); // then stop reading: the download waits on the socket
-      JsonNode before = accounts(a);
-      assertThat(account(before, "c").get("parts_fetched").asLong()).isZero();
-      assertThat(account(before, "d").get("parts_fetched").asLong()).isZero();
+      JsonNode before = api.accounts(a.base());
+      assertThat(AccountsJson.account(before, "c").get("parts_fetched").asLong()).isZero();
+      assertThat(AccountsJson.account(before, "d").get("parts_fetched").asLong()).isZero();
 
       b.process().destroyForcibly(); // SIGKILL: no shutdown hook, its leases stay until their TTL
       assertThat(b.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-      JsonNode after = await(a, s -> heldBy(s, "A", "a", "b", "c", "d"));
+      JsonNode after = api.await(a.base(), s -> heldBy(s, "A", "a", "b", "c", "d"));
       assertThat(heldBy(after, "A", "a", "b", "c", "d")).as(after.toString()).isTrue();
-      try (Response m = http.newCall(get(a, "/metrics").build()).execute()) {
+      try (Response m = http.newCall(api.get(a.base(), "/metrics").build()).execute()) {
         assertThat(m.body().string()).contains("telefetch_serve_accounts{state=\"active\"} 4");
       }
 
@@ -200,8 +183,8 @@ class ServeNodesIT {
       assertThat(in.read()).as("the end of the body").isEqualTo(-1);
     }
     assertThat(HexFormat.of().formatHex(sha.digest())).as(a.log()).isEqualTo(file.sha256());
-    JsonNode done = accounts(a);
-    assertThat(account(done, "c").get("parts_fetched").asLong() + account(done, "d").get("parts_fetched").asLong())
+    JsonNode done = api.accounts(a.base());
+    assertThat(AccountsJson.account(done, "c").get("parts_fetched").asLong() + AccountsJson.account(done, "d").get("parts_fetched").asLong())
         .as("parts fetched by the taken-over accounts: %s", done).isPositive();
     assertThat(Files.readString(a.err())).contains("node A serves account c").contains("node A serves account d");
 

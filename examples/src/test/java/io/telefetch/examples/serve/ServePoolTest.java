@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -129,21 +128,6 @@ class ServePoolTest {
     return "https://t.me/" + cfg.channels().get(0).username() + "/" + big.id();
   }
 
-  Request.Builder get(Running node, String pathAndQuery) {
-    return api.get(node.base(), pathAndQuery);
-  }
-
-  JsonNode accounts(Running node) throws Exception {
-    return api.accounts(node.base());
-  }
-
-  static JsonNode account(JsonNode root, String name) {
-    return AccountsJson.account(root, name);
-  }
-
-  JsonNode awaitAccounts(Running node, Predicate<JsonNode> ready) throws Exception {
-    return api.await(node.base(), ready);
-  }
 
 
   static String sha256(InputStream in) throws Exception {
@@ -175,29 +159,29 @@ class ServePoolTest {
     try (Response r = http.newCall(new Request.Builder().url(node.base() + "/v1/accounts").build()).execute()) {
       assertThat(r.code()).as("no token").isEqualTo(401);
     }
-    JsonNode before = accounts(node);
+    JsonNode before = api.accounts(node.base());
     assertThat(before.get("node").isNull()).isTrue();
     assertThat(before.get("redis").isNull()).isTrue();
     assertThat(before.get("accounts")).extracting(a -> a.get("name").asText()).containsExactly("a", "b", "c");
 
-    try (Response r = http.newCall(get(node, "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
+    try (Response r = http.newCall(api.get(node.base(), "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
         .build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(sha256(r.body().byteStream())).isEqualTo(big.sha256());
     }
 
-    JsonNode after = accounts(node);
+    JsonNode after = api.accounts(node.base());
     String body = after.toString();
     for (LaunchConfig.Account a : cfg.accounts()) {
       long id = demo.cluster().world().botByToken(a.botToken()).orElseThrow().id();
-      JsonNode acc = account(after, a.name());
+      JsonNode acc = AccountsJson.account(after, a.name());
       assertThat(acc.get("state").asText()).isEqualTo("active");
       assertThat(acc.get("user_id").asText()).matches("\\d\\d\\*\\*\\*\\d\\d");
       assertThat(body).doesNotContain(Long.toString(id));
       assertThat(acc.get("parts_fetched").asLong()).as("parts of account %s", a.name()).isPositive();
       assertThat(acc.get("flood_wait")).isEmpty();
     }
-    try (Response r = http.newCall(get(node, "/metrics").build()).execute()) {
+    try (Response r = http.newCall(api.get(node.base(), "/metrics").build()).execute()) {
       assertThat(r.body().string()).contains("telefetch_serve_accounts{state=\"active\"} 3");
     }
     assertThat(node.stop()).isZero();
@@ -208,14 +192,14 @@ class ServePoolTest {
     Running node = serve(Map.of(), "--port", "0", "--testkit", config.toString(), "--accounts", "a,b,c",
         "--token", TOKEN);
     demo.cluster().dcs().get(0).faults().rpcError("upload.getFile", 420, "FLOOD_WAIT_3600", 1);
-    try (Response r = http.newCall(get(node, "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
+    try (Response r = http.newCall(api.get(node.base(), "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
         .build()).execute()) {
       assertThat(r.code()).isEqualTo(200);
       assertThat(sha256(r.body().byteStream())).as("finished without waiting out the hour").isEqualTo(big.sha256());
     } finally {
       demo.cluster().dcs().get(0).faults().clearRpcErrors();
     }
-    JsonNode state = accounts(node);
+    JsonNode state = api.accounts(node.base());
     List<JsonNode> flooded = new ArrayList<>();
     state.get("accounts").forEach(a -> {
       if (a.get("state").asText().equals("flood_wait")) {
@@ -227,7 +211,7 @@ class ServePoolTest {
     assertThat(wait.get("dc").asInt()).isEqualTo(1);
     assertThat(java.time.Instant.parse(wait.get("until").asText()))
         .isAfter(java.time.Instant.now().plusSeconds(3000));
-    try (Response r = http.newCall(get(node, "/metrics").build()).execute()) {
+    try (Response r = http.newCall(api.get(node.base(), "/metrics").build()).execute()) {
       String metrics = r.body().string();
       assertThat(metrics).contains("telefetch_serve_accounts{state=\"flood_wait\"} 1")
           .contains("telefetch_serve_accounts{state=\"active\"} 2");
@@ -244,15 +228,15 @@ class ServePoolTest {
       Running node = serve(Map.of(), "--port", "0", "--testkit", config.toString(), "--accounts", "a,b,c",
           "--token", TOKEN, "--redis", redis.uri(), "--redis-prefix", "restart:", "--node", "solo",
           "--lease-ttl", "9");
-      JsonNode joined = accounts(node);
+      JsonNode joined = api.accounts(node.base());
       assertThat(joined.get("node").asText()).isEqualTo("solo");
       assertThat(joined.get("redis").asText()).isEqualTo("up");
       for (String n : List.of("a", "b", "c")) {
-        assertThat(account(joined, n).get("lease_holder").asText()).isEqualTo("solo");
+        assertThat(AccountsJson.account(joined, n).get("lease_holder").asText()).isEqualTo("solo");
       }
 
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      try (Response r = http.newCall(get(node, "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
+      try (Response r = http.newCall(api.get(node.base(), "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
           .build()).execute()) {
         assertThat(r.code()).isEqualTo(200);
         InputStream in = r.body().byteStream();
@@ -260,7 +244,7 @@ class ServePoolTest {
         redis.down();
         try {
           read(in, sha, 8L << 20);
-          assertThat(awaitAccounts(node, a -> a.get("redis").asText().equals("down")).get("redis").asText())
+          assertThat(api.await(node.base(), a -> a.get("redis").asText().equals("down")).get("redis").asText())
               .isEqualTo("down");
           read(in, sha, 8L << 20); // still streaming with Redis away
         } finally {
@@ -272,12 +256,12 @@ class ServePoolTest {
       assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(big.sha256());
 
       // rejoined: Redis came back empty; the node's leases are in it again, and it says so
-      JsonNode back = awaitAccounts(node, a -> a.get("redis").asText().equals("up")
-          && List.of("a", "b", "c").stream().allMatch(n -> account(a, n).path("lease_holder").asText("").equals("solo")));
+      JsonNode back = api.await(node.base(), a -> a.get("redis").asText().equals("up")
+          && List.of("a", "b", "c").stream().allMatch(n -> AccountsJson.account(a, n).path("lease_holder").asText("").equals("solo")));
       assertThat(back.get("redis").asText()).isEqualTo("up");
       for (String n : List.of("a", "b", "c")) {
-        assertThat(account(back, n).get("state").asText()).isEqualTo("active");
-        assertThat(account(back, n).get("lease_holder").asText()).isEqualTo("solo");
+        assertThat(AccountsJson.account(back, n).get("state").asText()).isEqualTo("active");
+        assertThat(AccountsJson.account(back, n).get("lease_holder").asText()).isEqualTo("solo");
       }
       assertThat(node.stop()).isZero();
       assertThat(events.list.stream().filter(e -> e.getFormattedMessage().contains("is unavailable")).count())
@@ -313,11 +297,11 @@ class ServePoolTest {
     long logins1 = logins();
     Running second = serve(env, "--port", "0", "--testkit", config.toString(), "--accounts", "a,b", "--token", TOKEN,
         "--redis", redis.uri(), "--redis-prefix", "sessions:", "--node", "two", "--redis-sessions");
-    JsonNode state = accounts(second);
-    assertThat(account(state, "a").get("lease_holder").asText()).isEqualTo("two");
-    assertThat(account(state, "b").get("state").asText()).isEqualTo("active");
+    JsonNode state = api.accounts(second.base());
+    assertThat(AccountsJson.account(state, "a").get("lease_holder").asText()).isEqualTo("two");
+    assertThat(AccountsJson.account(state, "b").get("state").asText()).isEqualTo("active");
     assertThat(logins() - logins1).as("the sessions from Redis are logged in already").isZero();
-    try (Response r = http.newCall(get(second, "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
+    try (Response r = http.newCall(api.get(second.base(), "/v1/media?link=" + URLEncoder.encode(link(), StandardCharsets.UTF_8))
         .header("Range", "bytes=1000-1999").build()).execute()) {
       assertThat(r.code()).isEqualTo(206);
       assertThat(r.body().bytes()).isEqualTo(FileSpec.parse("big.bin:" + SIZE).content().read(1000, 1000));
@@ -329,10 +313,10 @@ class ServePoolTest {
     Running wrongKey = serve(Map.of(SessionKey.ENV, Base64.getEncoder().encodeToString(new byte[32])), "--port", "0",
         "--testkit", config.toString(), "--accounts", "a,c", "--token", TOKEN, "--redis", redis.uri(),
         "--redis-prefix", "sessions:", "--node", "three", "--redis-sessions");
-    JsonNode third = accounts(wrongKey);
-    assertThat(account(third, "a").get("state").asText()).isEqualTo("unavailable");
-    assertThat(account(third, "a").get("problem").asText()).contains("does not decrypt");
-    assertThat(account(third, "c").get("state").asText()).isEqualTo("active");
+    JsonNode third = api.accounts(wrongKey.base());
+    assertThat(AccountsJson.account(third, "a").get("state").asText()).isEqualTo("unavailable");
+    assertThat(AccountsJson.account(third, "a").get("problem").asText()).contains("does not decrypt");
+    assertThat(AccountsJson.account(third, "c").get("state").asText()).isEqualTo("active");
   }
 
   static long logins() {
