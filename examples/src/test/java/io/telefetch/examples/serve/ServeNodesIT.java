@@ -135,17 +135,6 @@ class ServeNodesIT {
     return true;
   }
 
-  static void read(InputStream in, MessageDigest sha, long n) throws Exception {
-    byte[] buf = new byte[1 << 16];
-    long left = n;
-    while (left > 0) {
-      int got = in.read(buf, 0, (int) Math.min(buf.length, left));
-      assertThat(got).as("the stream ended early").isPositive();
-      sha.update(buf, 0, got);
-      left -= got;
-    }
-  }
-
   @Test
   void aStreamThroughNodeACompletesByteExactWhileNodeBIsKilledAndItsAccountsTakenOver() throws Exception {
     Node b = node("B", "--accounts", "c,d");
@@ -165,7 +154,7 @@ class ServeNodesIT {
         .execute()) {
       assertThat(r.code()).isEqualTo(200);
       InputStream in = r.body().byteStream();
-      read(in, sha, 4L << 20); // then stop reading: the download waits on the socket
+      StreamBytes.read(in, sha, 4L << 20); // then stop reading: the download waits on the socket
       JsonNode before = api.accounts(a.base());
       assertThat(AccountsJson.account(before, "c").get("parts_fetched").asLong()).isZero();
       assertThat(AccountsJson.account(before, "d").get("parts_fetched").asLong()).isZero();
@@ -179,7 +168,7 @@ class ServeNodesIT {
         assertThat(m.body().string()).contains("telefetch_serve_accounts{state=\"active\"} 4");
       }
 
-      read(in, sha, SIZE - (4L << 20));
+      StreamBytes.read(in, sha, SIZE - (4L << 20));
       assertThat(in.read()).as("the end of the body").isEqualTo(-1);
     }
     assertThat(HexFormat.of().formatHex(sha.digest())).as(a.log()).isEqualTo(file.sha256());

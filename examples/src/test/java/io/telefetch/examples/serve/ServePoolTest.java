@@ -139,18 +139,6 @@ class ServePoolTest {
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  /** Reads {@code n} bytes of {@code in} into {@code sha}. */
-  static void read(InputStream in, MessageDigest sha, long n) throws Exception {
-    byte[] buf = new byte[1 << 16];
-    long left = n;
-    while (left > 0) {
-      int got = in.read(buf, 0, (int) Math.min(buf.length, left));
-      assertThat(got).as("the stream ended early").isPositive();
-      sha.update(buf, 0, got);
-      left -= got;
-    }
-  }
-
   @Test
   void aPoolOfThreeAccountsServesOneFileOverAllOfThemAndShowsThemBehindTheToken() throws Exception {
     Running node = serve(Map.of(), "--port", "0", "--testkit", config.toString(), "--accounts", "a,b,c",
@@ -240,17 +228,17 @@ class ServePoolTest {
           .build()).execute()) {
         assertThat(r.code()).isEqualTo(200);
         InputStream in = r.body().byteStream();
-        read(in, sha, 8L << 20);
+        StreamBytes.read(in, sha, 8L << 20);
         redis.down();
         try {
-          read(in, sha, 8L << 20);
+          StreamBytes.read(in, sha, 8L << 20);
           assertThat(api.await(node.base(), a -> a.get("redis").asText().equals("down")).get("redis").asText())
               .isEqualTo("down");
-          read(in, sha, 8L << 20); // still streaming with Redis away
+          StreamBytes.read(in, sha, 8L << 20); // still streaming with Redis away
         } finally {
           redis.up();
         }
-        read(in, sha, SIZE - (24L << 20));
+        StreamBytes.read(in, sha, SIZE - (24L << 20));
         assertThat(in.read()).as("the end").isEqualTo(-1);
       }
       assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(big.sha256());
